@@ -1,0 +1,29 @@
+"""chainrule's engine: scalar reverse-mode automatic differentiation, built to be looked at.
+
+>>> from autograd import Value
+>>> x = Value(2.0, "x"); w = Value(-3.0, "w")
+>>> y = x * w + x
+>>> y.backward()
+>>> x.grad, w.grad
+(-2.0, 2.0)
+"""
+
+from .gradcheck import GradcheckError, GradcheckReport, gradcheck
+from .graph import topological_order
+from .modes import AnomalyError, detect_anomaly, no_grad
+from .value import Value
+
+sum = Value.sum  # noqa: A001 - like torch.sum; not in __all__, so `import *` keeps the builtin
+dot = Value.dot
+
+__all__ = [
+    "AnomalyError",
+    "GradcheckError",
+    "GradcheckReport",
+    "Value",
+    "detect_anomaly",
+    "dot",
+    "gradcheck",
+    "no_grad",
+    "topological_order",
+]

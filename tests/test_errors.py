@@ -1,0 +1,94 @@
+"""Bad input fails with a clear error, and leaves the graph as it was."""
+
+import math
+import re
+
+import pytest
+
+from autograd import Value
+
+
+@pytest.mark.parametrize(
+    "bad, type_name",
+    [("3", "str"), (None, "NoneType"), (1 + 2j, "complex"), ([1.0], "list"), (b"1", "bytes")],
+)
+def test_value_rejects_non_reals_naming_the_type(bad, type_name):
+    with pytest.raises(TypeError, match=f"Value needs a real number .* got {type_name}"):
+        Value(bad)
+
+
+def test_value_of_a_value_suggests_detach():
+    with pytest.raises(TypeError, match=r"got Value.*use \.detach\(\)"):
+        Value(Value(1.0))
+
+
+def test_value_rejects_a_huge_int_clearly():
+    with pytest.raises(OverflowError, match="too large for a float"):
+        Value(10**400)
+
+
+def test_label_must_be_a_string():
+    with pytest.raises(TypeError, match="label must be a str, got int"):
+        Value(1.0, 5)
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda: Value(-1.0).log(), ValueError, r"log needs x > 0, got -1\.0"),
+        (lambda: Value(0.0).log(), ValueError, r"log needs x > 0, got 0\.0"),
+        (lambda: Value(-4.0).sqrt(), ValueError, r"sqrt needs x >= 0, got -4\.0"),
+        (lambda: Value(-8.0) ** (1 / 3), ValueError, r"negative base needs an integer exponent"),
+        (lambda: Value(-8.0) ** Value(0.5), ValueError, r"negative base needs an integer exponent"),
+        (lambda: (-2.0) ** Value(0.5), ValueError, r"negative base needs an integer exponent"),
+        (lambda: Value(0.0) ** -1, ZeroDivisionError, r"zero to a negative power: 0\.0 \*\* -1"),
+        (lambda: 0 ** Value(-2.0), ZeroDivisionError, r"zero to a negative power"),
+        (lambda: Value(1.0) / 0, ZeroDivisionError, r"'/' divides by zero: 1\.0 / 0\.0"),
+        (lambda: Value(1.0) / Value(0.0), ZeroDivisionError, r"'/' divides by zero"),
+        (lambda: 3 / Value(0.0), ZeroDivisionError, r"'/' divides by zero: 3\.0 / 0\.0"),
+        (lambda: Value(1000.0).exp(), OverflowError, r"exp overflows a float at x=1000\.0"),
+        (lambda: Value(10.0) ** 400, OverflowError, r"'\*\*' overflows a float"),
+        (lambda: Value(1.0).leaky_relu("a"), TypeError, r"leaky_relu slope needs a real number"),
+    ],
+)
+def test_domain_errors_name_the_op_and_the_value(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+@pytest.mark.parametrize("op", ["+", "-", "*", "/", "**"])
+def test_unsupported_operand_types_raise_a_type_error_naming_the_op(op):
+    with pytest.raises(TypeError, match=rf"'{re.escape(op)}' needs a real number .* got str: 'a'"):
+        eval(f"Value(1.0) {op} 'a'", {"Value": Value})
+    with pytest.raises(TypeError):  # str speaks first here, with its own message
+        eval(f"'a' {op} Value(1.0)", {"Value": Value})
+
+
+def test_sum_and_dot_reject_bad_items_and_lengths():
+    with pytest.raises(TypeError, match="'sum' needs a real number .* got str"):
+        Value.sum([Value(1.0), "2"])
+    with pytest.raises(ValueError, match="same length, got 2 and 1"):
+        Value.dot([Value(1.0), Value(2.0)], [1.0])
+    with pytest.raises(TypeError, match="'dot' needs a real number .* got NoneType"):
+        Value.dot([Value(1.0)], [None])
+
+
+def test_a_failed_op_leaves_the_graph_untouched():
+    x = Value(-1.0, "x")
+    y = x * 2
+    y.backward()
+    before = (x.data, x.grad, y.data, y.grad)
+    for failing in (lambda: y.log(), lambda: y.sqrt(), lambda: y / 0, lambda: y**0.5):
+        with pytest.raises((ValueError, ZeroDivisionError)):
+            failing()
+    assert (x.data, x.grad, y.data, y.grad) == before
+    assert y.parents == (x,)
+
+
+def test_comparison_with_a_string_is_a_type_error():
+    with pytest.raises(TypeError, match="'<' needs a real number .* got str"):
+        Value(1.0) < "a"
+
+
+def test_nan_data_is_allowed_outside_anomaly_detection():
+    assert math.isnan((Value(math.inf) - math.inf).data)

@@ -1,0 +1,98 @@
+"""Property tests: every op against central differences, random graphs against themselves."""
+
+import math
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from autograd import Value, gradcheck
+
+from .programs import evaluate, finite, kink_distance, output, programs, run, value_lib
+
+
+def reals(lo, hi):
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+
+
+def away_from(points, margin=1e-3):
+    return lambda x: all(abs(x - p) > margin for p in points)
+
+
+# op, the domain drawn from (avoiding kinks, where central differences straddle two slopes)
+UNARY = {
+    "exp": (lambda x: x.exp(), reals(-30, 30)),
+    "log": (lambda x: x.log(), reals(1e-3, 1e6)),
+    "tanh": (lambda x: x.tanh(), reals(-20, 20)),
+    "sigmoid": (lambda x: x.sigmoid(), reals(-40, 40)),
+    "relu": (lambda x: x.relu(), reals(-1e3, 1e3).filter(away_from([0]))),
+    "leaky_relu": (lambda x: x.leaky_relu(0.2), reals(-1e3, 1e3).filter(away_from([0]))),
+    "sin": (lambda x: x.sin(), reals(-100, 100)),
+    "cos": (lambda x: x.cos(), reals(-100, 100)),
+    "sqrt": (lambda x: x.sqrt(), reals(1e-3, 1e6)),
+    "abs": (lambda x: abs(x), reals(-1e3, 1e3).filter(away_from([0]))),
+    "neg": (lambda x: -x, reals(-1e6, 1e6)),
+    "pow_int": (lambda x: x**3, reals(-100, 100)),
+    "pow_negative_int": (lambda x: x**-2, reals(-100, 100).filter(away_from([0], 0.1))),
+    "pow_fraction": (lambda x: x**1.5, reals(1e-3, 1e3)),
+    "rpow": (lambda x: 2.5**x, reals(-50, 50)),
+    "rsub": (lambda x: 3.0 - x, reals(-1e6, 1e6)),
+    "rdiv": (lambda x: 3.0 / x, reals(-1e3, 1e3).filter(away_from([0], 0.1))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_unary_op_matches_central_differences(name):
+    f, domain = UNARY[name]
+
+    @given(domain)
+    def check(x):
+        gradcheck(f, [x], atol=1e-6, rtol=1e-5)
+
+    check()
+
+
+BINARY = {
+    "add": (lambda a, b: a + b, reals(-1e3, 1e3), reals(-1e3, 1e3)),
+    "sub": (lambda a, b: a - b, reals(-1e3, 1e3), reals(-1e3, 1e3)),
+    "mul": (lambda a, b: a * b, reals(-1e3, 1e3), reals(-1e3, 1e3)),
+    "div": (lambda a, b: a / b, reals(-1e3, 1e3), reals(-1e3, 1e3).filter(away_from([0], 0.1))),
+    "pow": (lambda a, b: a**b, reals(1e-2, 50), reals(-5, 5)),
+    "sum": (lambda a, b: Value.sum([a, b, a, 1.0]), reals(-1e3, 1e3), reals(-1e3, 1e3)),
+    "dot": (lambda a, b: Value.dot([a, b, 2.0], [b, 3.0, a]), reals(-1e3, 1e3), reals(-1e3, 1e3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+def test_binary_op_matches_central_differences(name):
+    f, left, right = BINARY[name]
+
+    @given(left, right)
+    def check(a, b):
+        gradcheck(f, [a, b], atol=1e-6, rtol=1e-5)
+
+    check()
+
+
+@given(programs())
+def test_random_graphs_match_central_differences(program):
+    inputs, steps = program
+    registers = evaluate(steps, [Value(x) for x in inputs], value_lib)
+    assume(finite(output(registers).data))
+    # Central differences straddling a relu or abs kink see neither slope: stay clear of kinks.
+    assume(kink_distance(steps, registers) > 1e-3)
+    gradcheck(lambda *xs: run(steps, xs, value_lib), inputs, atol=1e-4, rtol=1e-4)
+
+
+@given(programs(), st.integers(1, 3))
+def test_backward_twice_doubles_every_leaf_grad(program, times):
+    inputs, steps = program
+    leaves = [Value(x) for x in inputs]
+    out = run(steps, leaves, value_lib)
+    assume(finite(out.data))
+    out.backward()
+    once = [leaf.grad for leaf in leaves]
+    for _ in range(times):
+        out.backward()
+    for leaf, g in zip(leaves, once):
+        assert leaf.grad == pytest.approx((times + 1) * g, rel=1e-12, abs=1e-300) or not math.isfinite(g)
