@@ -46,7 +46,8 @@ def topological_order(root: Value) -> list[Value]:
     users = {root: 0}
     stack = [root]
     while stack:
-        for parent in edges(stack.pop())[0]:
+        parents = stack.pop()._parents
+        for parent in parents if type(parents) is tuple else (parents,):
             if parent in users:
                 users[parent] += 1
             else:
@@ -57,7 +58,8 @@ def topological_order(root: Value) -> list[Value]:
     while ready:
         node = ready.pop()
         order.append(node)
-        for parent in edges(node)[0]:
+        parents = node._parents
+        for parent in parents if type(parents) is tuple else (parents,):
             users[parent] -= 1
             if users[parent] == 0:
                 ready.append(parent)

@@ -160,59 +160,59 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
-    __hash__ = object.__hash__  # identity: Values work as set members and dict keys
+    # No __eq__ or __hash__ here: identity, so Values work as set members and dict keys.
 
-    def _binary(self, other: Operand, data: float, op: str, d_self: float, d_other: float) -> Value:
-        if isinstance(other, Value):
-            return _node(data, op, (self, other), (d_self, d_other))
-        return _node(data, op, self, d_self)
-
-    # ---- arithmetic: result, then d/d(self), d/d(other) ----
+    # ---- arithmetic: the result, then d/d(self) and d/d(other); a number operand is a constant ----
 
     def __add__(self, other: Operand) -> Value:
-        b = _data_of(other, "+")
-        return self._binary(other, self.data + b, "+", 1.0, 1.0)
+        if isinstance(other, Value):
+            return _node(self.data + other.data, "+", (self, other), (1.0, 1.0))
+        return _node(self.data + as_float(other, "'+'"), "+", self, 1.0)
 
     __radd__ = __add__
 
     def __sub__(self, other: Operand) -> Value:
-        b = _data_of(other, "-")
-        return self._binary(other, self.data - b, "-", 1.0, -1.0)
+        if isinstance(other, Value):
+            return _node(self.data - other.data, "-", (self, other), (1.0, -1.0))
+        return _node(self.data - as_float(other, "'-'"), "-", self, 1.0)
 
     def __rsub__(self, other: float) -> Value:
-        b = _data_of(other, "-")
-        return _node(b - self.data, "-", self, -1.0)
+        return _node(as_float(other, "'-'") - self.data, "-", self, -1.0)
 
     def __mul__(self, other: Operand) -> Value:
-        b = _data_of(other, "*")
-        return self._binary(other, self.data * b, "*", b, self.data)
+        if isinstance(other, Value):
+            return _node(self.data * other.data, "*", (self, other), (other.data, self.data))
+        c = as_float(other, "'*'")
+        return _node(self.data * c, "*", self, c)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Operand) -> Value:
-        b = _data_of(other, "/")
+        a, b = self.data, _data_of(other, "/")
         if b == 0:
-            raise ZeroDivisionError(f"'/' divides by zero: {self.data} / {b}")
-        return self._binary(other, self.data / b, "/", 1.0 / b, -self.data / (b * b))
+            raise ZeroDivisionError(f"'/' divides by zero: {a} / {b}")
+        if isinstance(other, Value):
+            return _node(a / b, "/", (self, other), (1.0 / b, -a / (b * b)))
+        return _node(a / b, "/", self, 1.0 / b)
 
     def __rtruediv__(self, other: float) -> Value:
-        b = _data_of(other, "/")
-        a = self.data
-        if a == 0:
-            raise ZeroDivisionError(f"'/' divides by zero: {b} / {a}")
-        return _node(b / a, "/", self, -b / (a * a))
+        a, b = as_float(other, "'/'"), self.data
+        if b == 0:
+            raise ZeroDivisionError(f"'/' divides by zero: {a} / {b}")
+        return _node(a / b, "/", self, -a / (b * b))
 
     def __pow__(self, other: Operand) -> Value:
-        b = _data_of(other, "**")
-        a = self.data
+        a, b = self.data, _data_of(other, "**")
         result = _power(a, b)
-        d_other = _exponent_derivative(a, result) if isinstance(other, Value) else 0.0
-        return self._binary(other, result, "**", _base_derivative(a, b, result), d_other)
+        d_base = _base_derivative(a, b, result)
+        if isinstance(other, Value):
+            return _node(result, "**", (self, other), (d_base, _exponent_derivative(a, result)))
+        return _node(result, "**", self, d_base)
 
     def __rpow__(self, other: float) -> Value:
-        b = _data_of(other, "**")
-        result = _power(b, self.data)
-        return _node(result, "**", self, _exponent_derivative(b, result))
+        base = as_float(other, "'**'")
+        result = _power(base, self.data)
+        return _node(result, "**", self, _exponent_derivative(base, result))
 
     def __neg__(self) -> Value:
         return _node(-self.data, "neg", self, -1.0)
