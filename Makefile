@@ -10,12 +10,12 @@ else
 EXTRAS ?= test
 endif
 
-.PHONY: demo test bench graphviz clean
+.PHONY: demo test bench graphviz chromium clean
 
 demo: $(VENV)/.installed-$(EXTRAS) graphviz
 	$(PY) demos/chain_rule.py
 
-test: $(VENV)/.installed-$(EXTRAS) graphviz
+test: $(VENV)/.installed-$(EXTRAS) graphviz chromium
 	$(PY) -m pytest
 
 bench: $(VENV)/.installed-bench
@@ -27,16 +27,14 @@ $(VENV)/.installed-%: pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[$*]"
 	@touch $@
 
-# Graphviz's dot renders the pictures: install it with apt-get when we can, else say how.
+# Graphviz's dot renders the pictures; the player's tests drive a headless Chromium.
+# Each is installed with apt-get when we run as root on Debian; otherwise we say how.
 graphviz:
-	@command -v dot >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing Graphviz (apt-get install graphviz)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
-	  else \
-	    echo "Graphviz's dot is missing: run 'sudo apt-get install graphviz' (Debian/Ubuntu) or 'brew install graphviz' (macOS)" >&2; \
-	    exit 1; \
-	  fi; }
+	@sh tools/ensure-program dot graphviz
+
+chromium:
+	@sh tools/ensure-program chromium chromium
+	@sh tools/ensure-program chromedriver chromium-driver
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

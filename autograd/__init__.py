@@ -11,6 +11,7 @@
 from .gradcheck import GradcheckError, GradcheckReport, gradcheck
 from .graph import topological_order
 from .modes import AnomalyError, detect_anomaly, no_grad
+from .trace import BackwardStep, backward_steps, explain
 from .value import Value
 
 sum = Value.sum  # noqa: A001 - like torch.sum; not in __all__, so `import *` keeps the builtin
@@ -18,11 +19,14 @@ dot = Value.dot
 
 __all__ = [
     "AnomalyError",
+    "BackwardStep",
     "GradcheckError",
     "GradcheckReport",
     "Value",
+    "backward_steps",
     "detect_anomaly",
     "dot",
+    "explain",
     "gradcheck",
     "no_grad",
     "topological_order",

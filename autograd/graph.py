@@ -8,7 +8,9 @@ of the ~110 such a node needs otherwise. ``edges`` hides the difference.
 
 from __future__ import annotations
 
+import contextlib
 import math
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .modes import MODE, AnomalyError
@@ -66,23 +68,22 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
-def set_aside_inner_grads(order: list[Value]) -> list[tuple[Value, float]]:
-    """Zero, and return, the grads that inner (non-leaf) nodes hold from earlier passes.
+@contextlib.contextmanager
+def one_pass(order: list[Value]) -> Iterator[None]:
+    """Run a backward pass over ``order`` so that it propagates only its own gradient.
 
-    A pass must propagate only its own gradient: a node's grad left over from an earlier
-    ``backward()`` would otherwise be pushed down again, counting it twice. After the pass
-    the caller adds them back, so grads accumulate across calls as in PyTorch.
+    Grads that inner (non-leaf) nodes hold from an earlier pass would otherwise be pushed
+    down again, counting them twice. They are set aside for the pass and added back after
+    it (also when it stops early), so grads accumulate across calls as in PyTorch.
     """
     earlier = [(node, node.grad) for node in order if node.grad and node.op]
     for node, _ in earlier:
         node.grad = 0.0
-    return earlier
-
-
-def restore_inner_grads(earlier: list[tuple[Value, float]]) -> None:
-    """Add back what ``set_aside_inner_grads`` took."""
-    for node, grad in earlier:
-        node.grad += grad
+    try:
+        yield
+    finally:
+        for node, grad in earlier:
+            node.grad += grad
 
 
 def backpropagate(root: Value, grad: float) -> None:
@@ -92,12 +93,12 @@ def backpropagate(root: Value, grad: float) -> None:
     ``parent.grad += local * node.grad`` for each of its parents.
     """
     order = topological_order(root)
-    earlier = set_aside_inner_grads(order)
-    root.grad += grad
-    if MODE.anomaly:
-        for node in order:
-            check_backward_step(node)
-    else:
+    with one_pass(order):
+        root.grad += grad
+        if MODE.anomaly:
+            for node in order:
+                chain_rule_at(node)
+            return
         for node in order:
             parents = node._parents
             if type(parents) is tuple:
@@ -106,21 +107,26 @@ def backpropagate(root: Value, grad: float) -> None:
                     parent.grad += local * upstream
             else:
                 parents.grad += node._local_grads * node.grad
-    restore_inner_grads(earlier)
 
 
-def check_backward_step(node: Value) -> None:
-    """Apply the chain rule at one node, raising ``AnomalyError`` at a non-finite gradient."""
+def chain_rule_at(node: Value) -> list[tuple[Value, float, float, float]]:
+    """Apply the chain rule at one node; per edge return (parent, local, contribution, parent's grad after).
+
+    Inside ``detect_anomaly()`` a non-finite contribution raises ``AnomalyError`` naming the node.
+    """
     upstream = node.grad
+    done = []
     for parent, local in zip(*edges(node)):
         contribution = local * upstream
-        if not math.isfinite(contribution):
+        if MODE.anomaly and not math.isfinite(contribution):
             raise AnomalyError(
                 f"detect_anomaly: backward through {describe(node)} gave the gradient "
                 f"{contribution} for its input {describe(parent)} "
                 f"(local derivative {local} * upstream gradient {upstream})"
             )
         parent.grad += contribution
+        done.append((parent, local, contribution, parent.grad))
+    return done
 
 
 def describe(node: Value) -> str:

@@ -11,3 +11,12 @@ def format_number(x: float, digits: int = 4) -> str:
     """
     text = f"{x:.{digits}g}"
     return text if any(c in text for c in ".en") else text + ".0"
+
+
+def format_constant(x: float, digits: int = 4) -> str:
+    """A number operand as it reads in a formula: ``3`` rather than ``3.0``.
+
+    >>> format_constant(3.0), format_constant(0.30000000000000004), format_constant(-1e-12)
+    ('3', '0.3', '-1e-12')
+    """
+    return f"{x:.{digits}g}"

@@ -13,8 +13,9 @@ import numbers
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Union
 
-from . import graph
+from . import graph, trace
 from .modes import MODE, AnomalyError
+from .trace import BackwardStep
 from .text import format_number
 
 Operand = Union["Value", int, float]
@@ -348,6 +349,15 @@ class Value:
         6.0
         """
         graph.backpropagate(self, as_float(grad, "backward grad"))
+
+    def backward_steps(self, grad: float = 1.0, digits: int = 4) -> Iterator[BackwardStep]:
+        """``backward()`` one node at a time: each ``next()`` returns a ``BackwardStep``.
+
+        >>> x = Value(3.0, "x"); y = x * 2; y.label = "y"
+        >>> print(next(y.backward_steps()))
+        dy/dx += dy/dy * dy/dx = 1.0 * 2.0 = 2.0
+        """
+        return trace.backward_steps(self, as_float(grad, "backward_steps grad"), digits)
 
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0 on this Value and every node under it.

@@ -1,0 +1,173 @@
+"""Computation graphs drawn with Graphviz: value nodes (name, data, grad) and op nodes between them."""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import graphviz
+
+from .graph import edges, topological_order
+from .naming import INFIX, formula, node_names
+from .text import format_constant, format_number
+
+if TYPE_CHECKING:
+    from .trace import BackwardStep
+    from .value import Value
+
+# Past this many value nodes Graphviz takes more than a few seconds to lay a graph out.
+MAX_NODES = 1500
+FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
+HIGHLIGHT = "#d9480f"
+
+
+class GraphTooLargeError(ValueError):
+    """The graph has more nodes than ``draw`` lays out by default."""
+
+
+def value_node_id(index: int) -> str:
+    """The Graphviz (and SVG) id of the value node at ``index`` in forward order."""
+    return f"value-{index}"
+
+
+def draw(
+    root: Value,
+    digits: int = 4,
+    rankdir: str = "LR",
+    edge_labels: bool = False,
+    highlight: BackwardStep | None = None,
+    max_nodes: int = MAX_NODES,
+) -> graphviz.Digraph:
+    """The graph under ``root`` as a ``graphviz.Digraph`` (Jupyter shows it inline).
+
+    Value nodes show name, data and grad to ``digits`` significant digits; each op is a
+    small node of its own. ``edge_labels`` writes each edge's local derivative on it;
+    ``highlight`` marks a ``BackwardStep``: the node, its upstream gradient and what it
+    sends to each parent.
+
+    >>> from autograd import Value
+    >>> x = Value(2.0, "x"); y = (x * 3).tanh()
+    >>> "tanh" in draw(y).source
+    True
+    """
+    order = list(reversed(topological_order(root)))
+    if len(order) > max_nodes:
+        raise GraphTooLargeError(
+            f"the graph has {len(order)} value nodes; draw() lays out at most {max_nodes} by default "
+            f"because Graphviz slows down sharply past that. Pass max_nodes={len(order)} to draw it anyway."
+        )
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"rankdir must be one of LR, TB, RL, BT, got {rankdir!r}")
+    names = node_names(root)
+    index = {node: k for k, node in enumerate(order)}
+    sent = {e.parent: e for e in highlight.edges} if highlight else {}
+    step_node = highlight.node if highlight else None
+
+    dot = graphviz.Digraph(graph_attr={"rankdir": rankdir, "bgcolor": "white"},
+                           node_attr={"fontname": "Helvetica", "fontsize": "11"},
+                           edge_attr={"color": "#495057", "arrowsize": "0.7", "fontname": "Helvetica", "fontsize": "10"})
+    fmt = lambda x: format_number(x, digits)  # noqa: E731
+    for node in order:
+        k = index[node]
+        attrs = {"shape": "box", "style": "rounded,filled", "fillcolor": "#f1f3f5", "id": value_node_id(k)}
+        if node is step_node:
+            attrs.update(color=HIGHLIGHT, penwidth="2.5", fillcolor="#fff4e6")
+        elif node in sent:
+            attrs.update(color=HIGHLIGHT, penwidth="1.5", fillcolor="#fff9db")
+        label = (
+            f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="3"><tr>'
+            f"<td><b>{html.escape(names[node])}</b></td><td>│</td><td>data {fmt(node.data)}</td>"
+            f"<td>│</td><td>grad {fmt(node.grad)}</td></tr></table>>"
+        )
+        dot.node(value_node_id(k), label, tooltip=names[node], **attrs)
+        if not node.op:
+            continue
+        op_id = f"op-{k}"
+        dot.node(op_id, html.escape(_op_label(node, digits)), shape="circle", width="0.3", fixedsize="false",
+                 style="filled", fillcolor="#e7f5ff" if node is not step_node else "#ffe8cc",
+                 id=op_id, fontsize="10", margin="0.02")
+        out_style = {}
+        if node is step_node:
+            upstream = f"d{highlight.root_name}/d{names[node]} = {fmt(highlight.upstream)}"
+            out_style = {"color": HIGHLIGHT, "penwidth": "2.5", "label": upstream, "fontcolor": HIGHLIGHT}
+        dot.edge(op_id, value_node_id(k), id=f"edge-{op_id}", **out_style)
+        for parent, local in zip(*edges(node)):
+            attrs = {}
+            if edge_labels:
+                attrs["label"] = f"∂ {fmt(local)}"
+            if node is step_node:
+                attrs = {"color": HIGHLIGHT, "penwidth": "2.5", "dir": "back",
+                         "label": f"d{highlight.root_name}/d{names[parent]} += {fmt(sent[parent].contribution)}",
+                         "fontcolor": HIGHLIGHT}
+            dot.edge(value_node_id(index[parent]), op_id, id=f"edge-{index[parent]}-{op_id}", **attrs)
+    return dot
+
+
+def _op_label(node: Value, digits: int) -> str:
+    """The op node's text: the symbol, with a number operand on its side (``* 3``, ``1 -``)."""
+    parents, local_grads = edges(node)
+    if node.op in INFIX and len(parents) == 1:
+        text = formula(node, {parents[0]: "\0"}, digits)
+        return text.replace("\0", "").strip()
+    if node.op == "leaky_relu" and parents[0].data <= 0:
+        return f"leaky_relu {format_constant(local_grads[0], digits)}"
+    return node.op
+
+
+def render(root: Value, path: str | os.PathLike, timeout: float = 60.0, **draw_options) -> Path:
+    """Draw the graph under ``root`` and write it to ``path``: .svg, .png, .pdf or .dot by suffix.
+
+    The file appears whole or not at all (written beside it, then renamed).
+
+    >>> import tempfile, os
+    >>> from autograd import Value
+    >>> path = render(Value(2.0, "x") * 3, os.path.join(tempfile.mkdtemp(), "g.dot"))
+    >>> path.read_text().startswith("digraph")
+    True
+    """
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ValueError(f"render writes .svg, .png, .pdf or .dot files; got {path.name!r}")
+    source = draw(root, **draw_options).source
+    data = source.encode() if fmt == "dot" else run_dot(source, fmt, timeout)
+    write_atomically(path, data)
+    return path
+
+
+def run_dot(source: str, fmt: str, timeout: float = 60.0) -> bytes:
+    """Graphviz's ``dot`` run on ``source``; clear errors when it is missing, fails or hangs."""
+    exe = shutil.which("dot")
+    if exe is None:
+        raise RuntimeError(
+            "Graphviz's dot program is not installed: install it with 'apt-get install graphviz' "
+            "(Debian/Ubuntu) or 'brew install graphviz' (macOS), or write a .dot file instead"
+        )
+    try:
+        done = subprocess.run([exe, f"-T{fmt}"], input=source.encode(), capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise TimeoutError(f"Graphviz took longer than {timeout:g} s to lay out the graph; draw fewer nodes") from None
+    if done.returncode != 0:
+        raise RuntimeError(f"Graphviz failed: {done.stderr.decode(errors='replace').strip()[:500]}")
+    return done.stdout
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -1,0 +1,100 @@
+"""The HTML player in a real headless Chromium: load it, press next, watch a grad arrive."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from autograd import Value
+from autograd.player import player_data, write_player
+
+from .conftest import require_program
+
+
+def neuron():
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    b = Value(6.8813735870195432, "b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+def test_player_data_has_one_record_per_op_and_leaves_grads_alone():
+    o = neuron()
+    o.backward()
+    before = [n.grad for n in o.parents[0].parents]
+    data = player_data(o)
+    assert len(data["steps"]) == 5  # tanh, two +, two *
+    assert data["steps"][0]["text"] == "do/dn += do/do * do/dn = 1.0 * 0.5 = 0.5"
+    assert data["steps"][-1]["grads"] == [[0, "-1.5"], [1, "1.0"]]  # x1, w1
+    assert [n.grad for n in o.parents[0].parents] == before
+
+
+def test_player_is_one_self_contained_file(tmp_path):
+    require_program("dot", "apt-get install graphviz")
+    page = write_player(neuron(), tmp_path / "steps.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page
+    assert "http://" not in page.replace("http://www.w3.org", "")  # nothing fetched from a network
+    assert "<script src" not in page and "<link" not in page
+
+
+def test_player_refuses_other_suffixes(tmp_path):
+    with pytest.raises(ValueError, match="writes an .html file"):
+        write_player(neuron(), tmp_path / "steps.svg")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = require_program("chromium", "apt-get install chromium chromium-driver")
+    driver_path = require_program("chromedriver", "apt-get install chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--window-size=1400,800"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    yield driver
+    driver.quit()
+
+
+def test_player_steps_in_chromium(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    page = write_player(neuron(), tmp_path / "steps.html")
+    browser.get(page.as_uri())
+    counter = browser.find_element(By.ID, "counter")
+    line = browser.find_element(By.ID, "line")
+    assert counter.text == "step 0 / 5"
+
+    def grad_of(node_id):
+        return browser.execute_script(
+            "return Array.from(document.getElementById(arguments[0]).querySelectorAll('text'))"
+            ".map(t => t.textContent).find(t => t.startsWith('grad '));",
+            node_id,
+        )
+
+    assert grad_of("value-8") == "grad ?"  # n: nothing has reached it yet
+    browser.find_element(By.ID, "next").click()
+    assert counter.text == "step 1 / 5"
+    assert line.text == "do/dn += do/do * do/dn = 1.0 * 0.5 = 0.5"
+    assert grad_of("value-8") == "grad 0.5"
+    assert "current" in browser.find_element(By.ID, "value-9").get_attribute("class")
+
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.END)
+    assert counter.text == "step 5 / 5"
+    assert grad_of("value-0") == "grad -1.5"  # x1
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_LEFT)
+    assert counter.text == "step 4 / 5" and grad_of("value-0") == "grad ?"
+
+    screenshots = Path(os.environ.get("CHAINRULE_SCREENSHOTS", tmp_path))
+    screenshots.mkdir(parents=True, exist_ok=True)
+    browser.find_element(By.ID, "prev").click()
+    assert browser.save_screenshot(str(screenshots / "player.png"))
