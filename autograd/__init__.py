@@ -8,9 +8,11 @@
 (-2.0, 2.0)
 """
 
-from .gradcheck import GradcheckError, GradcheckReport, gradcheck
+from .gradient_check import GradcheckError, GradcheckReport, gradcheck
 from .graph import topological_order
 from .modes import AnomalyError, detect_anomaly, no_grad
+from .player import write_player
+from .drawing import draw, render
 from .trace import BackwardStep, backward_steps, explain
 from .value import Value
 
@@ -26,8 +28,11 @@ __all__ = [
     "backward_steps",
     "detect_anomaly",
     "dot",
+    "draw",
     "explain",
     "gradcheck",
     "no_grad",
+    "render",
     "topological_order",
+    "write_player",
 ]

@@ -1,0 +1,184 @@
+"""The ``chainrule`` command line: explain any expression's forward and backward pass.
+
+    chainrule explain "tanh(x*w + b)" x=2 w=-3 b=6.88 --svg graph.svg --html steps.html
+
+Bad input of any kind ends with exit status 2 and at most three lines on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+
+from .expr import FUNCTIONS, ExpressionError, check_input_value, evaluate, names_in, parse_expression
+from .graph import topological_order
+from .naming import formula, node_names
+from .trace import explain
+from .value import Value
+
+BAD_INPUT = 2
+OUTPUT_NAME = "f"
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse prints usage and more; one line is enough
+        if "unrecognized arguments: -" in message or "expected one argument" in message:
+            message += " (an expression that starts with '-' goes after '--': chainrule explain -- '-x*2' x=1)"
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="chainrule", description="Explain the chain rule through any expression.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    explain_cmd = commands.add_parser(
+        "explain",
+        help="print the forward values, every backward step and each input's gradient",
+        description=f"EXPR uses numbers, names, + - * / **, parentheses and {', '.join(FUNCTIONS)}.",
+    )
+    explain_cmd.add_argument("expression", metavar="EXPR", help='e.g. "tanh(x*w + b)"')
+    explain_cmd.add_argument("inputs", metavar="NAME=VALUE", nargs="*", help="a value for every name in EXPR")
+    explain_cmd.add_argument("--svg", metavar="PATH", help="also draw the graph to an SVG file")
+    explain_cmd.add_argument("--png", metavar="PATH", help="also draw the graph to a PNG file")
+    explain_cmd.add_argument("--html", metavar="PATH", help="also write the step-by-step HTML player")
+    explain_cmd.add_argument("--json", action="store_true", help="print the same as JSON data")
+    explain_cmd.add_argument("--step", action="store_true", help="pause for Enter between backward steps")
+    explain_cmd.add_argument("--digits", type=int, default=4, choices=range(1, 18), metavar="N",
+                             help="significant digits shown (1-17, default 4)")
+    return parser
+
+
+def parse_inputs(pairs: Sequence[str], wanted: list[str]) -> dict[str, Value]:
+    """NAME=VALUE pairs as labelled leaves; every name in the expression needs exactly one."""
+    inputs: dict[str, Value] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise UsageError(f"{pair!r} is not NAME=VALUE (like x=2.5)")
+        if name in FUNCTIONS or name == OUTPUT_NAME:
+            raise UsageError(f"{name!r} is reserved{' (a function)' if name in FUNCTIONS else ' (the output)'}: pick another name")
+        if name in inputs:
+            raise UsageError(f"{name} is given twice")
+        inputs[name] = Value(check_input_value(name, text.strip()), name)
+    missing = [n for n in wanted if n not in inputs]
+    if missing:
+        raise UsageError(f"no value for {', '.join(missing)}: add {' '.join(f'{n}=NUMBER' for n in missing)}")
+    unused = [n for n in inputs if n not in wanted]
+    if unused:
+        raise UsageError(f"{', '.join(unused)} {'is' if len(unused) == 1 else 'are'} not in the expression")
+    return inputs
+
+
+def build(text: str, pairs: Sequence[str]) -> tuple[Value, dict[str, Value]]:
+    """The expression's graph, its output labelled ``f``, and the input leaves by name."""
+    tree = parse_expression(text)
+    inputs = parse_inputs(pairs, names_in(tree))
+    out = evaluate(tree, inputs, text.strip())
+    if not isinstance(out, Value) or out.label:
+        out = out * 1.0 if isinstance(out, Value) else Value(out)  # a constant, or a bare input
+    out.label = OUTPUT_NAME
+    return out, inputs
+
+
+def _number(x: float) -> float | str:
+    return x if math.isfinite(x) else str(x)  # JSON has no inf or nan
+
+
+def as_json(text: str, out: Value, inputs: dict[str, Value], digits: int) -> dict:
+    names = node_names(out)
+    order = list(reversed(topological_order(out)))
+    steps = [step.as_dict() for step in out.backward_steps(digits=digits)]
+    for step in steps:
+        step["upstream"] = _number(step["upstream"])
+        for edge in step["edges"]:
+            edge.update({k: _number(edge[k]) for k in ("local", "contribution", "grad")})
+    return {
+        "expression": text,
+        "inputs": {name: v.data for name, v in inputs.items()},
+        "output": _number(out.data),
+        "forward": [{"name": names[n], "formula": formula(n, names, digits) if n.op else None,
+                     "data": _number(n.data)} for n in order],
+        "steps": steps,
+        "gradients": {name: _number(v.grad) for name, v in inputs.items()},
+    }
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    out, inputs = build(args.expression, args.inputs)
+    if args.json:
+        print(json.dumps(as_json(args.expression, out, inputs, args.digits), indent=2))
+    elif args.step and sys.stdin.isatty():
+        step_interactively(out, args.digits)
+    else:
+        print(f"{OUTPUT_NAME} = {args.expression.strip()}")
+        print(explain(out, args.digits))
+    write_pictures(out, args)
+    return 0
+
+
+def step_interactively(out: Value, digits: int) -> None:
+    """Print the forward pass, then one backward step per Enter, like a debugger."""
+    forward, _, rest = explain(out, digits).partition("\nbackward")
+    print(forward)
+    print("backward: press Enter for each step (q then Enter to finish at once)")
+    steps = out.backward_steps(digits=digits)
+    for step in steps:
+        print(f"step {step.index}/{step.total}:")
+        print("\n".join(f"  {line}" for line in step.lines()))
+        if step.index < step.total and input().strip().lower() == "q":
+            for _ in steps:
+                pass
+            break
+    print("gradients")
+    for line in rest.partition("\ngradients\n")[2].splitlines():
+        print(line)
+    out.zero_grad()
+
+
+def write_pictures(out: Value, args: argparse.Namespace) -> None:
+    from .player import write_player
+    from .drawing import render
+
+    for path, write in ((args.svg, render), (args.png, render), (args.html, write_player)):
+        if path:
+            write(out, path, digits=args.digits)
+            print(f"wrote {path}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 fine, 2 bad input, 1 anything else)."""
+    try:
+        args = build_parser().parse_args(argv)
+        return run_explain(args)
+    except (UsageError, ExpressionError) as error:
+        return fail(str(error), getattr(error, "column", None), args.expression if "args" in locals() else None)
+    except KeyboardInterrupt:
+        return 130
+    except (OSError, RuntimeError, TimeoutError, ValueError) as error:
+        print(f"chainrule: {error}", file=sys.stderr)
+        return 1
+
+
+def fail(message: str, column: int | None, expression: str | None) -> int:
+    """Report bad input in one line, plus the expression with a caret when it fits on a line."""
+    print(f"chainrule: error: {_one_line(message)}", file=sys.stderr)
+    shown = (expression or "").strip()
+    if column and shown and len(shown) <= 200 and shown.isprintable():
+        print(f"  {shown}\n  {' ' * (column - 1)}^", file=sys.stderr)
+    return BAD_INPUT
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(text.split())  # newlines and other line breaks in quoted input
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

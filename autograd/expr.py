@@ -1,0 +1,205 @@
+"""Safe expressions: parse text like ``tanh(x*w + b)`` into a graph of Values, never with eval.
+
+Python's ``ast`` parses the text; a whitelist then accepts only numbers, names,
+``+ - * / **``, unary minus and plus, parentheses and calls of the engine's functions.
+Everything else is refused with an ``ExpressionError`` that says what and where. Numbers
+are floats (so ``**`` can overflow but never runs for long), the text is capped in length
+and nesting, and evaluation is iterative, so no input can exhaust the stack.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+
+from .value import Value
+
+FUNCTIONS = ("exp", "log", "tanh", "sigmoid", "relu", "sin", "cos", "sqrt", "abs")
+MAX_LENGTH = 1000
+MAX_NESTING = 50
+
+_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+           ast.Pow: operator.pow}
+
+# What a refused construct is called in an error message.
+_REFUSED = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "subscripts",
+    ast.Lambda: "lambdas",
+    ast.ListComp: "comprehensions",
+    ast.SetComp: "comprehensions",
+    ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "comprehensions",
+    ast.Compare: "comparisons",
+    ast.BoolOp: "'and'/'or'",
+    ast.IfExp: "conditional expressions",
+    ast.List: "lists",
+    ast.Tuple: "tuples",
+    ast.Dict: "dicts",
+    ast.Set: "sets",
+    ast.JoinedStr: "strings",
+    ast.NamedExpr: "assignments",
+    ast.Starred: "starred arguments",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+}
+
+
+class ExpressionError(ValueError):
+    """The expression is not accepted; ``column`` (1-based) says where, when known."""
+
+    def __init__(self, message: str, column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+    def __str__(self) -> str:
+        return self.message + (f" (column {self.column})" if self.column else "")
+
+
+def parse_expression(text: str) -> ast.expr:
+    """Parse ``text`` and check it against the whitelist; return the expression's AST.
+
+    >>> ast.dump(parse_expression("2*x"))[:5]
+    'BinOp'
+    >>> parse_expression("x.__class__")
+    Traceback (most recent call last):
+    ...
+    autograd.expr.ExpressionError: attribute access is not allowed: x.__class__ (column 1)
+    """
+    if not isinstance(text, str):
+        raise ExpressionError(f"the expression must be text, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the expression is {len(text)} characters long; at most {MAX_LENGTH} are accepted")
+    if not text.strip():
+        raise ExpressionError("the expression is empty")
+    _check_nesting(text)
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as error:
+        raise ExpressionError(f"syntax error: {error.msg}", error.offset) from None
+    except (ValueError, MemoryError, RecursionError) as error:
+        raise ExpressionError(f"the expression cannot be parsed: {error}") from None
+    for node in ast.walk(tree.body):
+        _check(node, text.strip())
+    return tree.body
+
+
+def _check_nesting(text: str) -> None:
+    depth = 0
+    for column, char in enumerate(text, start=1):
+        depth += (char in "([{") - (char in ")]}")
+        if depth > MAX_NESTING:
+            raise ExpressionError(f"the expression is nested more than {MAX_NESTING} levels deep", column)
+
+
+def _check(node: ast.AST, text: str) -> None:
+    column = getattr(node, "col_offset", -1) + 1 or None
+    if isinstance(node, (ast.operator, ast.unaryop, ast.expr_context)):
+        return
+    if isinstance(node, ast.BinOp):
+        if type(node.op) not in _BINARY:
+            raise ExpressionError(f"the operator {_source(node, text)!r} is not allowed; use + - * / **", column)
+    elif isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, (ast.USub, ast.UAdd)):
+            raise ExpressionError(f"the operator in {_source(node, text)!r} is not allowed; use + - * / **", column)
+    elif isinstance(node, ast.Constant):
+        if type(node.value) not in (int, float):
+            kind = "strings" if isinstance(node.value, (str, bytes)) else f"{type(node.value).__name__} constants"
+            raise ExpressionError(f"{kind} are not allowed: {_source(node, text)}", column)
+    elif isinstance(node, ast.Call):
+        if not (isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS):
+            raise ExpressionError(
+                f"unknown function {_source(node.func, text)!r}; the functions are {', '.join(FUNCTIONS)}", column
+            )
+        if len(node.args) != 1 or node.keywords:
+            raise ExpressionError(f"{node.func.id}() takes exactly one argument", column)
+    elif isinstance(node, ast.Name):
+        pass  # checked against the inputs when evaluating
+    else:
+        what = _REFUSED.get(type(node), f"'{type(node).__name__}' expressions")
+        raise ExpressionError(f"{what} {'is' if what.endswith('access') else 'are'} not allowed: {_source(node, text)}", column)
+
+
+def _source(node: ast.AST, text: str) -> str:
+    snippet = ast.get_source_segment(text, node) or type(node).__name__
+    return snippet if len(snippet) <= 40 else snippet[:37] + "..."
+
+
+def names_in(tree: ast.expr) -> list[str]:
+    """The input names an expression uses (not its function names), in order of appearance."""
+    functions = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    seen: dict[str, None] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and id(node) not in functions:
+            seen.setdefault(node.id, None)
+    return list(seen)
+
+
+def evaluate(tree: ast.expr, inputs: dict[str, Value], text: str = "") -> Value | float:
+    """Compute a checked expression with the given input Values, iteratively (post-order).
+
+    >>> x = Value(2.0, "x")
+    >>> evaluate(parse_expression("tanh(x * 0)"), {"x": x}).data
+    0.0
+    """
+    results: dict[int, Value | float] = {}
+    stack: list[tuple[ast.expr, bool]] = [(tree, False)]
+    while stack:
+        node, ready = stack.pop()
+        children = _children(node)
+        if not ready and children:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children)
+            continue
+        try:
+            results[id(node)] = _apply(node, [results.pop(id(c)) for c in children], inputs)
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError) as error:
+            if isinstance(error, ExpressionError):
+                raise
+            where = f" in {_source(node, text)!r}" if text else ""
+            raise ExpressionError(f"{error}{where}", node.col_offset + 1) from None
+    return results[id(tree)]
+
+
+def _children(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.Call):
+        return list(node.args)
+    return []
+
+
+def _apply(node: ast.expr, args: list, inputs: dict[str, Value]) -> Value | float:
+    if isinstance(node, ast.Constant):
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        if node.id not in inputs:
+            hint = f"{node.id}() is a function" if node.id in FUNCTIONS else f"give it a value as {node.id}=NUMBER"
+            raise ExpressionError(f"unknown name {node.id!r}: {hint}", node.col_offset + 1)
+        return inputs[node.id]
+    if isinstance(node, ast.UnaryOp):
+        return -args[0] if isinstance(node.op, ast.USub) else args[0]
+    # Numbers alone go through a Value too, for the engine's float arithmetic and clear errors.
+    if isinstance(node, ast.BinOp):
+        a, b = args
+        combine = _BINARY[type(node.op)]
+        return combine(a, b) if isinstance(a, Value) or isinstance(b, Value) else combine(Value(a), b).data
+    function = abs if node.func.id == "abs" else operator.methodcaller(node.func.id)  # a whitelisted call
+    arg = args[0]
+    return function(arg) if isinstance(arg, Value) else function(Value(arg)).data
+
+
+def check_input_value(name: str, text: str) -> float:
+    """A NAME=VALUE value: a finite number, or an ExpressionError saying what is wrong."""
+    try:
+        number = float(text)
+    except ValueError:
+        raise ExpressionError(f"{name}={text!r}: the value must be a number, like {name}=2.5") from None
+    if not math.isfinite(number):
+        raise ExpressionError(f"{name}={text}: the value must be finite")
+    return number

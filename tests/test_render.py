@@ -1,0 +1,113 @@
+"""Drawing with Graphviz: the SVG parsed as XML, every format, the size limit, atomic writes."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from autograd import Value
+from autograd.drawing import GraphTooLargeError, draw, render
+
+from .conftest import require_program
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(autouse=True)
+def needs_dot():
+    require_program("dot", "apt-get install graphviz")
+
+
+def neuron():
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    b = Value(6.8813735870195432, "b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+def svg_texts(path):
+    root = ET.parse(path).getroot()
+    assert root.tag == f"{SVG}svg"
+    return [t.text for t in root.iter(f"{SVG}text")]
+
+
+def test_svg_shows_labels_data_and_grads(tmp_path):
+    o = neuron()
+    o.backward()
+    texts = svg_texts(render(o, tmp_path / "g.svg"))
+    for expected in ("x1", "w1", "b", "n", "o", "data 0.7071", "data 6.881", "grad -1.5", "grad 1.0", "grad 0.5", "tanh", "*", "+"):
+        assert expected in texts, expected
+    assert texts.count("*") == 2 and texts.count("+") == 2  # op nodes are nodes of their own
+
+
+def test_digits_are_configurable(tmp_path):
+    o = neuron()
+    texts = svg_texts(render(o, tmp_path / "g.svg", digits=8))
+    assert "data 0.70710678" in texts and "data 6.8813736" in texts
+
+
+def test_edge_labels_show_local_derivatives(tmp_path):
+    x = Value(2.0, "x")
+    y = x * 3
+    texts = svg_texts(render(y, tmp_path / "g.svg", edge_labels=True))
+    assert "∂ 3.0" in texts and "* 3" in texts
+
+
+def test_highlighted_step_shows_upstream_and_contributions(tmp_path):
+    o = neuron()
+    steps = o.backward_steps()
+    next(steps)
+    step = next(steps)  # at n: sends 0.5 to v6 and b
+    texts = svg_texts(render(o, tmp_path / "g.svg", highlight=step))
+    assert "do/dn = 0.5" in texts
+    assert "do/db += 0.5" in texts and "do/dv6 += 0.5" in texts
+
+
+@pytest.mark.parametrize("suffix, magic", [(".svg", b"<?xml"), (".png", b"\x89PNG"), (".pdf", b"%PDF"), (".dot", b"digraph")])
+def test_every_format_by_suffix(tmp_path, suffix, magic):
+    path = render(neuron(), tmp_path / f"graph{suffix}")
+    assert path.read_bytes().startswith(magic)
+    assert [p.name for p in tmp_path.iterdir()] == [f"graph{suffix}"]  # no temporary left behind
+
+
+def test_unknown_suffix_is_refused(tmp_path):
+    with pytest.raises(ValueError, match=r"writes .svg, .png, .pdf or .dot files; got 'g.gif'"):
+        render(neuron(), tmp_path / "g.gif")
+
+
+def test_top_to_bottom_and_bad_rankdir():
+    assert "rankdir=TB" in draw(neuron(), rankdir="TB").source
+    with pytest.raises(ValueError, match="rankdir must be one of"):
+        draw(neuron(), rankdir="sideways")
+
+
+def test_large_graphs_get_a_clear_error_with_the_way_out():
+    x = Value(1.0)
+    for _ in range(2000):
+        x = x * 1.0
+    with pytest.raises(GraphTooLargeError, match=r"2001 value nodes; .* Pass max_nodes=2001"):
+        draw(x)
+    assert draw(x, max_nodes=2001).source.count("value-") > 2000
+
+
+def test_a_failed_render_leaves_the_old_file(tmp_path, monkeypatch):
+    target = tmp_path / "g.svg"
+    target.write_text("old")
+    from autograd import drawing
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("Graphviz failed: boom")
+
+    monkeypatch.setattr(drawing, "run_dot", broken)
+    with pytest.raises(RuntimeError):
+        render(neuron(), target)
+    assert target.read_text() == "old"
+
+
+def test_labels_are_escaped(tmp_path):
+    x = Value(1.0, "<b>&x")
+    texts = svg_texts(render(x * 2, tmp_path / "g.svg"))
+    assert "<b>&x" in texts

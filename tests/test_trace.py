@@ -1,0 +1,135 @@
+"""Stepping through backward, names and formulas, and explain()."""
+
+import math
+
+import pytest
+from hypothesis import assume, given
+
+from autograd import BackwardStep, Value, explain
+from autograd.naming import formula, node_names
+
+from .programs import finite, programs, run, value_lib
+
+
+def neuron():
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    b = Value(6.8813735870195432, "b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o, (x1, x2, w1, w2, b)
+
+
+def test_each_step_is_one_node_with_its_chain_rule_lines():
+    o, (x1, x2, w1, w2, b) = neuron()
+    steps = o.backward_steps()
+    first = next(steps)
+    assert isinstance(first, BackwardStep)
+    assert (first.index, first.total, first.node, first.upstream) == (1, 5, o, 1.0)
+    assert str(first) == "do/dn += do/do * do/dn = 1.0 * 0.5 = 0.5"
+    second = next(steps)
+    assert second.node_name == "n" and second.upstream == pytest.approx(0.5)
+    assert [e.parent_name for e in second.edges] == ["v6", "b"]
+    assert b.grad == pytest.approx(0.5) and x1.grad == 0.0  # x1 not reached yet
+    rest = list(steps)
+    last = rest[-1]
+    assert str(last) == ("do/dx1 += do/dv2 * dv2/dx1 = 0.5 * -3.0 = -1.5\n"
+                         "do/dw1 += do/dv2 * dv2/dw1 = 0.5 * 2.0 = 1.0")
+    assert (x1.grad, w1.grad) == pytest.approx((-1.5, 1.0))
+
+
+def test_a_step_records_the_parents_grad_after_each_edge():
+    x = Value(3.0, "x")
+    y = x * x
+    y.label = "y"
+    (step,) = list(y.backward_steps())
+    assert [e.grad_after for e in step.edges] == [3.0, 6.0]
+    assert [e.contribution for e in step.edges] == [3.0, 3.0]
+
+
+@given(programs())
+def test_exhausted_steps_leave_exactly_the_grads_of_backward(program):
+    inputs, steps = program
+    a = [Value(x) for x in inputs]
+    b = [Value(x) for x in inputs]
+    out_a, out_b = run(steps, a, value_lib), run(steps, b, value_lib)
+    assume(finite(out_a.data))
+    out_a.backward()
+    for _ in out_b.backward_steps():
+        pass
+    for leaf_a, leaf_b in zip(a, b):
+        assert leaf_a.grad == leaf_b.grad or (math.isnan(leaf_a.grad) and math.isnan(leaf_b.grad))
+
+
+def test_steps_accumulate_on_top_of_an_earlier_backward_like_backward_does():
+    x = Value(2.0)
+    y = (x * x).sin()
+    y.backward()
+    list(y.backward_steps())
+    assert x.grad == pytest.approx(2 * math.cos(4.0) * 4.0)
+
+
+def test_abandoned_stepping_gives_back_inner_grads():
+    x = Value(2.0)
+    y = (x * 3).tanh()
+    y.backward()
+    inner = y.parents[0]
+    before = inner.grad
+    steps = y.backward_steps()
+    next(steps)
+    steps.close()
+    assert inner.grad == pytest.approx(2 * before)  # this pass's share plus the earlier one
+
+
+def test_auto_names_are_stable_and_labels_win():
+    x = Value(1.0, "x")
+    y = (x * 2 + 1).exp()
+    first, second = node_names(y), node_names(y)
+    assert first == second
+    assert [first[n] for n in (x, y)] == ["x", "v3"]
+
+
+@pytest.mark.parametrize(
+    "make, text",
+    [
+        (lambda x, y: x + y, "x + y"),
+        (lambda x, y: x * 2.5, "x * 2.5"),
+        (lambda x, y: 2.5 * x, "x * 2.5"),
+        (lambda x, y: 1 - x, "1 - x"),
+        (lambda x, y: x - 1, "x - 1"),
+        (lambda x, y: x / 4, "x / 4"),
+        (lambda x, y: 4 / x, "4 / x"),
+        (lambda x, y: x**3, "x ** 3"),
+        (lambda x, y: 3**x, "3 ** x"),
+        (lambda x, y: x**0.5, "x ** 0.5"),
+        (lambda x, y: x**y, "x ** y"),
+        (lambda x, y: -x, "-x"),
+        (lambda x, y: x.tanh(), "tanh(x)"),
+        (lambda x, y: Value.sum([x, y, 2.0]), "sum(x, y) + 2"),
+        (lambda x, y: Value.dot([x, y], [1.0, 2.0]), "dot(x, y)"),
+        (lambda x, y: (-x).leaky_relu(0.1), "leaky_relu(v1, 0.1)"),
+    ],
+)
+def test_formulas_show_number_operands(make, text):
+    x, y = Value(2.0, "x"), Value(3.0, "y")
+    out = make(x, y)
+    assert formula(out, node_names(out)) == text
+
+
+def test_explain_shows_forward_backward_and_gradients_and_restores_grads():
+    o, (x1, *_rest) = neuron()
+    text = explain(o)
+    assert text.splitlines()[0] == "forward"
+    assert "  v2 = x1 * w1 = -6.0" in text
+    assert "  o = tanh(n) = 0.7071" in text
+    assert "  do/dw1 += do/dv2 * dv2/dw1 = 0.5 * 2.0 = 1.0" in text
+    assert text.splitlines()[-5:] == ["  do/dx1 = -1.5", "  do/dw1 = 1.0", "  do/dx2 = 0.5", "  do/dw2 = 0.0", "  do/db = 0.5"]
+    assert x1.grad == 0.0  # explain leaves the grads as they were
+
+
+def test_explain_digits():
+    x = Value(1.0 / 3.0, "x")
+    y = x * 3
+    assert "x = 0.33333333" in explain(y, digits=8)
