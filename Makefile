@@ -3,17 +3,18 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-# CI also installs the PyTorch parity extra; locally: make test EXTRAS=test,parity
+# CI also installs the PyTorch parity extra; locally: make test EXTRAS=test,demos,parity
 ifeq ($(CI),true)
-EXTRAS ?= test,parity
+EXTRAS ?= test,demos,parity
 else
-EXTRAS ?= test
+EXTRAS ?= test,demos
 endif
 
 .PHONY: demo test bench graphviz chromium clean
 
-demo: $(VENV)/.installed-$(EXTRAS) graphviz
+demo: $(VENV)/.installed-demos graphviz
 	$(PY) demos/chain_rule.py
+	$(PY) demos/moons.py
 
 test: $(VENV)/.installed-$(EXTRAS) graphviz chromium
 	$(PY) -m pytest

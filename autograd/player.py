@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from .graph import topological_order
 from .naming import node_names
-from .drawing import draw, run_dot, value_node_id, write_atomically
+from .drawing import draw, run_dot, value_node_id
+from .files import write_atomically
 from .text import format_number
 
 if TYPE_CHECKING:

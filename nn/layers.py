@@ -1,0 +1,114 @@
+"""Neuron, Layer and MLP: a neuron's weighted sum is one n-ary node, so graphs stay small."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+
+from autograd import Value
+
+from .module import Module
+
+Input = Sequence["Value | float"]
+
+ACTIVATIONS: dict[str | None, Callable[[Value], Value] | None] = {
+    None: None,
+    "linear": None,
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "leaky_relu": Value.leaky_relu,
+}
+
+
+def _activation(name: str | None) -> Callable[[Value], Value] | None:
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(map(repr, ACTIVATIONS))}")
+    return ACTIVATIONS[name]
+
+
+def _rng(seed: int | random.Random | None) -> random.Random:
+    return seed if isinstance(seed, random.Random) else random.Random(seed)
+
+
+class Neuron(Module):
+    """activation(w . x + b), with w drawn uniformly from [-1, 1] and b = 0 (micrograd's start).
+
+    >>> n = Neuron(2, activation="tanh", seed=1)
+    >>> out = n([1.0, 2.0]); out.op
+    'tanh'
+    """
+
+    def __init__(self, nin: int, activation: str | None = "relu", seed: int | random.Random | None = None) -> None:
+        if not isinstance(nin, int) or nin < 1:
+            raise ValueError(f"a neuron needs at least one input, got nin={nin!r}")
+        rng = _rng(seed)
+        self.w = [Value(rng.uniform(-1.0, 1.0)) for _ in range(nin)]
+        self.b = Value(0.0)
+        self.activation = activation
+        self._act = _activation(activation)
+
+    def forward(self, x: Input) -> Value:
+        if len(x) != len(self.w):
+            raise ValueError(f"this neuron takes {len(self.w)} inputs, got {len(x)}")
+        # The bias rides along as a weight on a constant 1: one node for the whole sum.
+        total = Value.dot([*self.w, self.b], [*x, 1.0])
+        return self._act(total) if self._act else total
+
+    def __repr__(self) -> str:
+        return f"Neuron({len(self.w)}, activation={self.activation!r})"
+
+
+class Layer(Module):
+    """``nout`` neurons over the same inputs; always returns a list of Values."""
+
+    def __init__(self, nin: int, nout: int, activation: str | None = "relu",
+                 seed: int | random.Random | None = None) -> None:
+        if not isinstance(nout, int) or nout < 1:
+            raise ValueError(f"a layer needs at least one neuron, got nout={nout!r}")
+        rng = _rng(seed)
+        self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
+
+    def forward(self, x: Input) -> list[Value]:
+        return [neuron(x) for neuron in self.neurons]
+
+    def __repr__(self) -> str:
+        return f"Layer({len(self.neurons[0].w)}, {len(self.neurons)}, activation={self.neurons[0].activation!r})"
+
+
+class MLP(Module):
+    """A multilayer perceptron: ``MLP(2, [16, 16, 1])`` has 337 parameters.
+
+    Hidden layers use ``activation``; the last layer ``output_activation`` (None: linear).
+    A final layer of width 1 returns one Value, otherwise a list.
+
+    >>> model = MLP(2, [16, 16, 1], seed=0)
+    >>> len(model.parameters())
+    337
+    >>> model([0.5, -1.0]).op
+    'dot'
+    """
+
+    def __init__(self, nin: int, sizes: Sequence[int], activation: str | None = "relu",
+                 output_activation: str | None = None, seed: int | random.Random | None = None) -> None:
+        if not sizes:
+            raise ValueError("an MLP needs at least one layer size, e.g. MLP(2, [16, 16, 1])")
+        _activation(activation)
+        _activation(output_activation)
+        rng = _rng(seed)
+        widths = [nin, *sizes]
+        self.layers = [
+            Layer(widths[i], widths[i + 1], activation if i < len(sizes) - 1 else output_activation, rng)
+            for i in range(len(sizes))
+        ]
+        self.nin, self.sizes = nin, list(sizes)
+        self.activation, self.output_activation = activation, output_activation
+
+    def forward(self, x: Input) -> Value | list[Value]:
+        for layer in self.layers:
+            x = layer(x)
+        return x[0] if len(x) == 1 else x
+
+    def __repr__(self) -> str:
+        return (f"MLP({self.nin}, {self.sizes}, activation={self.activation!r}, "
+                f"output_activation={self.output_activation!r}): {len(self.parameters())} parameters")

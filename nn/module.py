@@ -1,0 +1,121 @@
+"""Module: the base of every model, with PyTorch's conventions for parameters and state."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from autograd import Value
+from autograd.files import write_atomically
+
+FILE_FORMAT = "chainrule.module"
+FILE_VERSION = 1
+
+
+class StateError(ValueError):
+    """A state dict or a saved file does not fit the model; the model was left unchanged."""
+
+
+class Module:
+    """A model: parameters (Values) and submodules found among its attributes.
+
+    Attributes that are Values, Modules, or lists of them are walked in the order they were
+    set, which gives each parameter a stable dotted name like ``layers.0.neurons.3.w.1``.
+    """
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
+        """(dotted name, parameter) pairs, in a stable order.
+
+        >>> from nn import Neuron
+        >>> [name for name, _ in Neuron(2, seed=0).named_parameters()]
+        ['w.0', 'w.1', 'b']
+        """
+        for name, item in vars(self).items():
+            yield from _named(item, f"{prefix}{name}")
+
+    def parameters(self) -> list[Value]:
+        """Every parameter, in the order of ``named_parameters``."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0 (call it before each backward pass)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def state_dict(self) -> dict[str, float]:
+        """The parameters' values by dotted name (plain floats)."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: dict[str, float]) -> None:
+        """Set every parameter from ``state``; raises ``StateError`` and changes nothing on a mismatch."""
+        named = dict(self.named_parameters())
+        if not isinstance(state, dict):
+            raise StateError(f"a state dict is a dict of name -> number, got {type(state).__name__}")
+        missing = [n for n in named if n not in state]
+        unexpected = [n for n in state if n not in named]
+        if missing or unexpected:
+            raise StateError(
+                f"the state does not fit this {type(self).__name__}: "
+                + "; ".join(part for part in (
+                    f"missing {_few(missing)}" if missing else "",
+                    f"unexpected {_few(unexpected)}" if unexpected else "") if part)
+            )
+        for name, number in state.items():
+            if type(number) not in (int, float) or not math.isfinite(number):
+                raise StateError(f"parameter {name!r} must be a finite number, got {number!r:.40}")
+        for name, p in named.items():
+            p.data = float(state[name])
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the parameters to a JSON file, atomically: a failed save leaves the old file intact.
+
+        Floats are written with ``repr``, so ``load`` restores them bit for bit.
+        """
+        document = {"format": FILE_FORMAT, "version": FILE_VERSION, "model": repr(self), "state": self.state_dict()}
+        write_atomically(path, json.dumps(document, indent=1).encode())
+        return Path(path)
+
+    def load(self, path: str | os.PathLike) -> None:
+        """Load parameters saved by ``save``; a damaged or mismatched file raises ``StateError``."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise StateError(f"{path} is not a chainrule model file (not text)") from None
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise StateError(f"{path} is damaged or truncated: {error.msg} at line {error.lineno}") from None
+        if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
+            raise StateError(f"{path} is not a chainrule model file (no \"format\": \"{FILE_FORMAT}\")")
+        if document.get("version") != FILE_VERSION:
+            raise StateError(f"{path} has format version {document.get('version')!r}; this chainrule reads {FILE_VERSION}")
+        try:
+            self.load_state_dict(document.get("state"))
+        except StateError as error:
+            raise StateError(f"{path}: {error}") from None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+def _named(item: object, name: str) -> Iterator[tuple[str, Value]]:
+    if isinstance(item, Value):
+        yield name, item
+    elif isinstance(item, Module):
+        yield from item.named_parameters(prefix=f"{name}.")
+    elif isinstance(item, (list, tuple)):
+        for i, element in enumerate(item):
+            yield from _named(element, f"{name}.{i}")
+
+
+def _few(names: list[str]) -> str:
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")

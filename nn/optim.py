@@ -1,0 +1,205 @@
+"""Optimizers and learning-rate schedules with PyTorch's update rules, over lists of Values.
+
+    optimizer = SGD(model.parameters(), lr=0.1, momentum=0.9)
+    for epoch in range(n):
+        optimizer.zero_grad(); loss = ...; loss.backward(); optimizer.step()
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from autograd import Value
+
+
+class Optimizer:
+    """Holds the parameters, the learning rate and per-parameter state (lists of floats)."""
+
+    def __init__(self, parameters: Iterable[Value], lr: float, **hyper: float) -> None:
+        self.params = list(parameters)
+        if not self.params:
+            raise ValueError(f"{type(self).__name__} got no parameters to optimize")
+        bad = [p for p in self.params if not isinstance(p, Value)]
+        if bad:
+            raise TypeError(f"{type(self).__name__} optimizes Values, got {type(bad[0]).__name__}")
+        for name, value in {"lr": lr, **hyper}.items():
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
+                raise ValueError(f"{type(self).__name__}: {name} must be a finite number >= 0, got {value!r}")
+        self.lr = float(lr)
+        self.hyper = {name: float(value) for name, value in hyper.items()}
+        self.steps = 0
+        self.state: dict[str, list[float]] = {}
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        """Update every parameter from its grad."""
+        self.steps += 1
+        for i, p in enumerate(self.params):
+            p.data = self.update(i, p.data, p.grad)
+
+    def update(self, i: int, x: float, g: float) -> float:
+        raise NotImplementedError
+
+    def buffer(self, name: str) -> list[float]:
+        """A per-parameter state list, created as zeros on first use."""
+        return self.state.setdefault(name, [0.0] * len(self.params))
+
+    def state_dict(self) -> dict:
+        """The learning rate, hyperparameters, step count and state buffers (plain data)."""
+        return {"lr": self.lr, "hyper": dict(self.hyper), "steps": self.steps,
+                "state": {name: list(values) for name, values in self.state.items()}}
+
+    def load_state_dict(self, state: dict) -> None:
+        """Restore what ``state_dict`` gave; a mismatch raises ValueError and changes nothing."""
+        buffers = state.get("state", {}) if isinstance(state, dict) else None
+        if not isinstance(buffers, dict) or any(len(v) != len(self.params) for v in buffers.values()):
+            raise ValueError(f"this state does not fit a {type(self).__name__} of {len(self.params)} parameters")
+        self.lr, self.steps = float(state["lr"]), int(state["steps"])
+        self.hyper.update(state.get("hyper", {}))
+        self.state = {name: [float(x) for x in values] for name, values in buffers.items()}
+
+    def __repr__(self) -> str:
+        hyper = "".join(f", {k}={v:g}" for k, v in self.hyper.items())
+        return f"{type(self).__name__}({len(self.params)} parameters, lr={self.lr:g}{hyper})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with momentum, dampening, Nesterov and weight decay (PyTorch's rule)."""
+
+    def __init__(self, parameters: Iterable[Value], lr: float = 0.01, momentum: float = 0.0,
+                 dampening: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False) -> None:
+        super().__init__(parameters, lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum needs momentum > 0 and dampening = 0")
+        self.nesterov = nesterov
+
+    def update(self, i: int, x: float, g: float) -> float:
+        h = self.hyper
+        g = g + h["weight_decay"] * x
+        if h["momentum"]:
+            velocity = self.buffer("momentum")
+            velocity[i] = g if self.steps == 1 else h["momentum"] * velocity[i] + (1 - h["dampening"]) * g
+            g = g + h["momentum"] * velocity[i] if self.nesterov else velocity[i]
+        return x - self.lr * g
+
+
+class RMSprop(Optimizer):
+    """Divide each step by a running root-mean-square of the gradient (PyTorch's rule)."""
+
+    def __init__(self, parameters: Iterable[Value], lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False) -> None:
+        super().__init__(parameters, lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum)
+        self.centered = centered
+
+    def update(self, i: int, x: float, g: float) -> float:
+        h = self.hyper
+        g = g + h["weight_decay"] * x
+        square = self.buffer("square_avg")
+        square[i] = h["alpha"] * square[i] + (1 - h["alpha"]) * g * g
+        if self.centered:
+            mean = self.buffer("grad_avg")
+            mean[i] = h["alpha"] * mean[i] + (1 - h["alpha"]) * g
+            denominator = math.sqrt(square[i] - mean[i] * mean[i]) + h["eps"]
+        else:
+            denominator = math.sqrt(square[i]) + h["eps"]
+        if h["momentum"]:
+            velocity = self.buffer("momentum")
+            velocity[i] = h["momentum"] * velocity[i] + g / denominator
+            return x - self.lr * velocity[i]
+        return x - self.lr * g / denominator
+
+
+class Adam(Optimizer):
+    """Adam with bias correction; ``weight_decay`` adds to the gradient (PyTorch's Adam)."""
+
+    decoupled = False
+
+    def __init__(self, parameters: Iterable[Value], lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0.0) -> None:
+        super().__init__(parameters, lr, beta1=betas[0], beta2=betas[1], eps=eps, weight_decay=weight_decay)
+        if not (betas[0] < 1 and betas[1] < 1):
+            raise ValueError(f"{type(self).__name__}: betas must be below 1, got {betas}")
+
+    def update(self, i: int, x: float, g: float) -> float:
+        h = self.hyper
+        if self.decoupled:
+            x = x * (1 - self.lr * h["weight_decay"])
+        else:
+            g = g + h["weight_decay"] * x
+        m, v = self.buffer("exp_avg"), self.buffer("exp_avg_sq")
+        m[i] = h["beta1"] * m[i] + (1 - h["beta1"]) * g
+        v[i] = h["beta2"] * v[i] + (1 - h["beta2"]) * g * g
+        correction1 = 1 - h["beta1"] ** self.steps
+        correction2 = 1 - h["beta2"] ** self.steps
+        denominator = math.sqrt(v[i]) / math.sqrt(correction2) + h["eps"]
+        return x - (self.lr / correction1) * (m[i] / denominator)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay: x shrinks by lr * weight_decay before the Adam step."""
+
+    decoupled = True
+
+    def __init__(self, parameters: Iterable[Value], lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0.01) -> None:
+        super().__init__(parameters, lr, betas, eps, weight_decay)
+
+
+class Schedule:
+    """Sets ``optimizer.lr`` from the epoch count: call ``step()`` once per epoch, after the optimizer's."""
+
+    def __init__(self, optimizer: Optimizer) -> None:
+        self.optimizer = optimizer
+        self.base_lr = optimizer.lr
+        self.epoch = 0
+
+    def step(self) -> float:
+        self.epoch += 1
+        self.optimizer.lr = self.lr_at(self.epoch)
+        return self.optimizer.lr
+
+    def lr_at(self, epoch: int) -> float:
+        raise NotImplementedError
+
+
+class StepLR(Schedule):
+    """lr = base * gamma ** (epoch // step_size)."""
+
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
+        super().__init__(optimizer)
+        self.step_size, self.gamma = step_size, gamma
+
+    def lr_at(self, epoch: int) -> float:
+        return self.base_lr * self.gamma ** (epoch // self.step_size)
+
+
+class LinearLR(Schedule):
+    """The factor moves linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` epochs.
+
+    micrograd's demo schedule, lr = 1.0 - 0.9 * k / 100, is ``LinearLR(opt, 1.0, 0.1, 100)``.
+    """
+
+    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0, end_factor: float = 0.0,
+                 total_iters: int = 100) -> None:
+        super().__init__(optimizer)
+        self.start, self.end, self.total = start_factor, end_factor, total_iters
+        optimizer.lr = self.base_lr * start_factor
+
+    def lr_at(self, epoch: int) -> float:
+        return self.base_lr * (self.start + (self.end - self.start) * min(epoch, self.total) / self.total)
+
+
+class CosineLR(Schedule):
+    """lr = eta_min + (base - eta_min) * (1 + cos(pi * epoch / T_max)) / 2."""
+
+    def __init__(self, optimizer: Optimizer, t_max: int, eta_min: float = 0.0) -> None:
+        super().__init__(optimizer)
+        self.t_max, self.eta_min = t_max, eta_min
+
+    def lr_at(self, epoch: int) -> float:
+        return self.eta_min + (self.base_lr - self.eta_min) * (1 + math.cos(math.pi * epoch / self.t_max)) / 2

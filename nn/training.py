@@ -1,0 +1,142 @@
+"""Training: fit() with a progress bar and a history, predictions, accuracy, gradient norms."""
+
+from __future__ import annotations
+
+import math
+import random
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from autograd import Value
+
+from . import losses
+from .data import batches
+from .module import Module
+from .optim import SGD, Optimizer, Schedule
+
+LOSSES: dict[str, Callable] = {
+    "hinge": losses.hinge,
+    "mse": losses.mse,
+    "bce": losses.binary_cross_entropy,
+    "bce_with_logits": losses.bce_with_logits,
+    "softmax_cross_entropy": losses.softmax_cross_entropy,
+}
+
+
+@dataclass
+class History:
+    """Per-epoch loss, training accuracy and learning rate; ``stopped`` says why training ended early."""
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
+    stopped: str | None = None
+
+
+def predict(model: Module, X: Sequence[Sequence[float]], threshold: float | None = None) -> list[int]:
+    """Class labels: argmax for several outputs; for one output, 1 above ``threshold``.
+
+    The threshold defaults to 0.5 after a sigmoid output and 0 for raw scores.
+    """
+    threshold = _default_threshold(model) if threshold is None else threshold
+    return [_label(model(x), threshold) for x in X]
+
+
+def _default_threshold(model: Module) -> float:
+    return 0.5 if getattr(model, "output_activation", None) == "sigmoid" else 0.0
+
+
+def _label(output: Value | list[Value], threshold: float) -> int:
+    if isinstance(output, list):
+        return max(range(len(output)), key=lambda k: output[k].data)
+    return int(output.data > threshold)
+
+
+def accuracy(model: Module, X: Sequence[Sequence[float]], y: Sequence[int], threshold: float | None = None) -> float:
+    """The fraction of ``X`` that ``predict`` labels correctly (labels -1/+1 count as 0/1)."""
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
+    predicted = predict(model, X, threshold)
+    return sum(p == _as_class(t) for p, t in zip(predicted, y)) / len(y)
+
+
+def _as_class(label: int) -> int:
+    return 0 if label == -1 else label
+
+
+def layer_gradient_norms(model: Module) -> list[float]:
+    """The L2 norm of the gradient in each layer, first to last: where gradients vanish or explode."""
+    layers = getattr(model, "layers", None)
+    if layers is None:
+        raise TypeError(f"layer_gradient_norms needs a model with .layers (like MLP), got {type(model).__name__}")
+    return [math.sqrt(sum(p.grad * p.grad for p in layer.parameters())) for layer in layers]
+
+
+def fit(
+    model: Module,
+    X: Sequence[Sequence[float]],
+    y: Sequence[int | float],
+    loss: str | Callable = "hinge",
+    optimizer: Optimizer | None = None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    l2: float = 0.0,
+    schedule: Schedule | None = None,
+    progress: bool = True,
+    seed: int | None = None,
+) -> History:
+    """Train ``model`` on (X, y) and return the per-epoch history.
+
+    ``loss`` is a name from ``LOSSES`` or a function(predictions, targets) -> Value; with
+    "hinge" labels 0/1 are mapped to -1/+1. ``batch_size`` None means full batch. ``l2``
+    adds l2 * sum(p**2) over the parameters. A loss that turns NaN or infinite stops
+    training with a warning that says what to try, and ``History.stopped`` says so too.
+    """
+    loss_fn = LOSSES.get(loss) if isinstance(loss, str) else loss
+    if loss_fn is None or not callable(loss_fn):
+        raise ValueError(f"unknown loss {loss!r}; use one of {', '.join(LOSSES)} or a function")
+    if len(X) != len(y) or not X:
+        raise ValueError(f"fit needs as many labels as rows (and at least one): {len(X)} rows, {len(y)} labels")
+    targets = [2 * t - 1 if t in (0, 1) else t for t in y] if loss == "hinge" else list(y)
+    optimizer = optimizer or SGD(model.parameters(), lr=0.1)
+    parameters = model.parameters()
+    rng = random.Random(seed)
+    threshold = _default_threshold(model)
+    history = History()
+    bar = _progress(epochs, progress)
+    for epoch in bar:
+        total, correct = 0.0, 0
+        for bx, by in batches(X, targets, batch_size or len(X), shuffle=batch_size is not None, seed=rng):
+            try:
+                outputs = [model(x) for x in bx]
+                batch_loss = loss_fn(outputs, by)
+                if l2:
+                    batch_loss = batch_loss + l2 * losses.l2(parameters)
+                problem = None if math.isfinite(batch_loss.data) else f"the loss became {batch_loss.data}"
+            except OverflowError as error:
+                problem = f"the forward pass overflowed ({error})"
+            if problem:
+                history.stopped = (f"training stopped at epoch {epoch + 1}: {problem}; "
+                                   f"try a smaller learning rate than {optimizer.lr:g}")
+                warnings.warn(history.stopped, RuntimeWarning, stacklevel=2)
+                bar.close()
+                return history
+            optimizer.zero_grad()
+            batch_loss.backward()
+            optimizer.step()
+            total += batch_loss.data * len(bx)
+            correct += sum(_label(o, threshold) == _as_class(t) for o, t in zip(outputs, by))
+        history.loss.append(total / len(X))
+        history.accuracy.append(correct / len(X))
+        history.lr.append(optimizer.lr)
+        if schedule is not None:
+            schedule.step()
+        bar.set_postfix(loss=f"{history.loss[-1]:.4f}", acc=f"{history.accuracy[-1]:.0%}")
+    return history
+
+
+def _progress(epochs: int, show: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(range(epochs), desc="training", unit="epoch", disable=not show, leave=True)
