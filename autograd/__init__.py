@@ -9,7 +9,7 @@
 """
 
 from .gradient_check import GradcheckError, GradcheckReport, gradcheck
-from .graph import topological_order
+from .graph import depth, topological_order
 from .modes import AnomalyError, detect_anomaly, no_grad
 from .player import write_player
 from .drawing import draw, render
@@ -26,6 +26,7 @@ __all__ = [
     "GradcheckReport",
     "Value",
     "backward_steps",
+    "depth",
     "detect_anomaly",
     "dot",
     "draw",

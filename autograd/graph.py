@@ -68,6 +68,20 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
+def depth(root: Value) -> int:
+    """The number of ops on the longest path from a leaf up to ``root`` (0 for a leaf).
+
+    >>> from autograd import Value
+    >>> x = Value(1.0)
+    >>> depth(((x * 2) + x).tanh())
+    3
+    """
+    levels: dict[Value, int] = {}
+    for node in reversed(topological_order(root)):
+        levels[node] = 1 + max((levels[p] for p in edges(node)[0]), default=-1)
+    return levels[root]
+
+
 @contextlib.contextmanager
 def one_pass(order: list[Value]) -> Iterator[None]:
     """Run a backward pass over ``order`` so that it propagates only its own gradient.

@@ -132,7 +132,7 @@ def fit(
         history.lr.append(optimizer.lr)
         if schedule is not None:
             schedule.step()
-        bar.set_postfix(loss=f"{history.loss[-1]:.4f}", acc=f"{history.accuracy[-1]:.0%}")
+        bar.set_postfix(loss=f"{history.loss[-1]:.4f}", acc=f"{history.accuracy[-1]:.0%}", refresh=False)
     return history
 
 

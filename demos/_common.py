@@ -1,0 +1,32 @@
+"""What every demo shares: its command line (--quick, --out) and saving a figure under out/."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: demos run on machines without a screen
+import matplotlib.pyplot as plt  # noqa: E402
+
+OUT = Path(__file__).resolve().parent.parent / "out"
+
+
+def arguments(description: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="a smoke run with fewer steps")
+    parser.add_argument("--out", type=Path, default=OUT, help="where the pictures go (default: out/)")
+    return parser.parse_args()
+
+
+def save(figure: plt.Figure, out: Path, name: str) -> Path:
+    """Save a figure as PNG under ``out``, whole or not at all, and close it."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / name
+    tmp = out / f".{name}.tmp.png"
+    figure.savefig(tmp, dpi=110, bbox_inches="tight")
+    os.replace(tmp, path)
+    plt.close(figure)
+    return path
