@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from operator import attrgetter, mul
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Union
 
@@ -21,6 +22,7 @@ from .text import format_number
 Operand = Union["Value", int, float]
 
 _new = object.__new__
+_get_data = attrgetter("data")
 
 
 def as_float(x: object, what: str = "Value") -> float:
@@ -304,6 +306,9 @@ class Value:
         >>> Value.sum([Value(1.0), 2, Value(3.0)])
         Value(data=6.0, grad=0.0, op='sum')
         """
+        terms = list(terms)
+        if set(map(type, terms)) == {Value}:  # the common case, at C speed
+            return _nary(sum(map(_get_data, terms)), "sum", terms, [1.0] * len(terms))
         total = 0.0
         parents = []
         for term in terms:
@@ -313,29 +318,61 @@ class Value:
         return _nary(total, "sum", parents, [1.0] * len(parents))
 
     @staticmethod
-    def dot(xs: Sequence[Operand], ys: Sequence[Operand]) -> Value:
-        """sum(x * y for x, y in zip(xs, ys)) as one node; d/dx_i = y_i, d/dy_i = x_i.
+    def dot(xs: Sequence[Operand], ys: Sequence[Operand], start: Operand = 0.0) -> Value:
+        """sum(x * y for x, y in zip(xs, ys)) + start as one node; d/dx_i = y_i, d/dy_i = x_i.
+
+        ``start`` (a Value or a number) is added with derivative 1: a neuron's bias, so that
+        the whole weighted sum is one node.
 
         >>> w = [Value(2.0), Value(-1.0)]
-        >>> Value.dot(w, [3.0, 4.0]).data
-        2.0
+        >>> Value.dot(w, [3.0, 4.0], start=0.5).data
+        2.5
         """
-        xs, ys = list(xs), list(ys)
-        if len(xs) != len(ys):
-            raise ValueError(f"dot needs two sequences of the same length, got {len(xs)} and {len(ys)}")
-        total = 0.0
-        parents = []
-        local_grads = []
-        for x, y in zip(xs, ys):
-            a, b = _data_of(x, "dot"), _data_of(y, "dot")
-            total += a * b
-            if isinstance(x, Value):
-                parents.append(x)
-                local_grads.append(b)
-            if isinstance(y, Value):
-                parents.append(y)
-                local_grads.append(a)
-        return _nary(total, "dot", parents, local_grads)
+        return Value.dots([xs], ys, [start])[0]
+
+    @staticmethod
+    def dots(rows: Sequence[Sequence[Operand]], ys: Sequence[Operand],
+             starts: Sequence[Operand] | None = None) -> list[Value]:
+        """``[dot(row, ys, start) for row, start in zip(rows, starts)]``, reading ``ys`` once.
+
+        A layer of neurons is exactly this: every neuron's weights against the same inputs.
+
+        >>> [v.data for v in Value.dots([[Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)]], [1.0, 10.0])]
+        [21.0, 43.0]
+        """
+        ys = ys if isinstance(ys, (list, tuple)) else list(ys)
+        starts = [0.0] * len(rows) if starts is None else starts
+        y_kinds = set(map(type, ys))
+        # Whole lists of Values or of floats go through C-level map/sum: the shapes layers make.
+        y_data = list(map(_get_data, ys)) if y_kinds == {Value} else ys if y_kinds == {float} else None
+        out = []
+        for xs, start in zip(rows, starts):
+            xs = xs if isinstance(xs, (list, tuple)) else list(xs)
+            if len(xs) != len(ys):
+                raise ValueError(f"dot needs two sequences of the same length, got {len(xs)} and {len(ys)}")
+            if isinstance(start, Value):
+                parents, local_grads, total = [start], [1.0], start.data
+            else:
+                parents, local_grads, total = [], [], _data_of(start, "dot")
+            if y_data is not None and set(map(type, xs)) == {Value}:
+                x_data = list(map(_get_data, xs))
+                total = sum(map(mul, x_data, y_data), total)
+                if y_data is ys:  # numbers: only the xs get gradients
+                    out.append(_node(total, "dot", (*xs, *parents), (*ys, *local_grads)))
+                else:
+                    out.append(_node(total, "dot", (*xs, *ys, *parents), (*y_data, *x_data, *local_grads)))
+                continue
+            for x, y in zip(xs, ys):
+                a, b = _data_of(x, "dot"), _data_of(y, "dot")
+                total += a * b
+                if isinstance(x, Value):
+                    parents.append(x)
+                    local_grads.append(b)
+                if isinstance(y, Value):
+                    parents.append(y)
+                    local_grads.append(a)
+            out.append(_nary(total, "dot", parents, local_grads))
+        return out
 
     # ---- the backward pass ----
 

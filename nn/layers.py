@@ -31,6 +31,12 @@ def _rng(seed: int | random.Random | None) -> random.Random:
     return seed if isinstance(seed, random.Random) else random.Random(seed)
 
 
+def _checked(x: Input, nin: int) -> Input:
+    if len(x) != nin:
+        raise ValueError(f"this layer takes {nin} inputs, got {len(x)}")
+    return x
+
+
 class Neuron(Module):
     """activation(w . x + b), with w drawn uniformly from [-1, 1] and b = 0 (micrograd's start).
 
@@ -49,10 +55,10 @@ class Neuron(Module):
         self._act = _activation(activation)
 
     def forward(self, x: Input) -> Value:
-        if len(x) != len(self.w):
-            raise ValueError(f"this neuron takes {len(self.w)} inputs, got {len(x)}")
-        # The bias rides along as a weight on a constant 1: one node for the whole sum.
-        total = Value.dot([*self.w, self.b], [*x, 1.0])
+        return self.activate(Value.dot(self.w, _checked(x, len(self.w)), start=self.b))
+
+    def activate(self, total: Value) -> Value:
+        """The activation applied to a weighted sum (the sum itself when linear)."""
         return self._act(total) if self._act else total
 
     def __repr__(self) -> str:
@@ -70,7 +76,10 @@ class Layer(Module):
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
 
     def forward(self, x: Input) -> list[Value]:
-        return [neuron(x) for neuron in self.neurons]
+        neurons = self.neurons
+        # One dot node per neuron, with the inputs read once for the whole layer.
+        sums = Value.dots([n.w for n in neurons], _checked(x, len(neurons[0].w)), [n.b for n in neurons])
+        return [n.activate(s) for n, s in zip(neurons, sums)]
 
     def __repr__(self) -> str:
         return f"Layer({len(self.neurons[0].w)}, {len(self.neurons)}, activation={self.neurons[0].activation!r})"
