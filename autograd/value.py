@@ -37,6 +37,11 @@ def as_float(x: object, what: str = "Value") -> float:
     """
     if type(x) is float:
         return x
+    if type(x) is int:  # before the slower ABC check below
+        try:
+            return float(x)
+        except OverflowError:
+            raise OverflowError(f"{what}: {x!r:.40} is too large for a float (largest about 1.8e308)") from None
     if isinstance(x, numbers.Real) or _is_numpy_real(x):
         try:
             return float(x)
@@ -355,11 +360,12 @@ class Value:
             else:
                 parents, local_grads, total = [], [], _data_of(start, "dot")
             if y_data is not None and set(map(type, xs)) == {Value}:
-                x_data = list(map(_get_data, xs))
-                total = sum(map(mul, x_data, y_data), total)
                 if y_data is ys:  # numbers: only the xs get gradients
+                    total = sum(map(mul, map(_get_data, xs), ys), total)
                     out.append(_node(total, "dot", (*xs, *parents), (*ys, *local_grads)))
                 else:
+                    x_data = list(map(_get_data, xs))
+                    total = sum(map(mul, x_data, y_data), total)
                     out.append(_node(total, "dot", (*xs, *ys, *parents), (*y_data, *x_data, *local_grads)))
                 continue
             for x, y in zip(xs, ys):

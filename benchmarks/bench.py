@@ -1,9 +1,12 @@
-"""Times the same workloads in chainrule, micrograd 0.1.0 and PyTorch scalars, in one process run.
+"""One run, four rows: chainrule against micrograd 0.1.0, PyTorch scalars and plain Python.
 
-Rows: elementary ops (a 100,000-op chain, forward + backward, time per op), memory
-(tracemalloc bytes per node), depth (the longest chain each engine backpropagates).
-Ratios are taken within this one run, so they hold on a noisy machine. Prints a table and
-writes out/bench.json. Run: make bench (installs micrograd and torch into .venv first).
+1. Training step: micrograd's demo step (MLP(2, [16, 16, 1]), 100 moons, hinge + 1e-4 L2,
+   forward, backward, SGD), median of 5 steps, in each engine and hand-written over floats.
+2. Elementary ops: forward + backward of a 100,000-op chain, time per op.
+3. Memory: tracemalloc bytes per node of that chain after its forward pass.
+4. Depth: the longest chain of x * 1.0 each engine backpropagates (1e3 .. 1e6).
+Ratios are taken within this one process run, so they hold on a noisy machine. Prints a
+table and writes out/bench.json. Run: make bench (installs micrograd and torch first).
 """
 
 from __future__ import annotations
@@ -22,10 +25,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import training_step  # noqa: E402
+
 from autograd import Value  # noqa: E402
 
 CHAIN_OPS = 100_000
 REPEATS = 5
+TARGETS = {  # the issue's targets, as (row, against, bound)
+    "training vs micrograd": 25.0,
+    "training vs pytorch": 10.0,
+    "training vs floor": 5.0,  # at most this many times the floor
+    "ops vs micrograd": 5.0,
+    "ops vs pytorch": 5.0,
+    "bytes per node": 150.0,
+    "depth": 1_000_000,
+}
 
 
 def chain(make: Callable[[float], object], relu: Callable[[object], object], n_ops: int):
@@ -37,8 +51,8 @@ def chain(make: Callable[[float], object], relu: Callable[[object], object], n_o
     return x0, x
 
 
-def engines() -> dict[str, dict]:
-    """The engines this machine has: name -> how to make a leaf, relu, and read a grad."""
+def scalar_engines() -> dict[str, dict]:
+    """Each engine's leaf maker, relu and grad reader; or why it is missing."""
     found = {"chainrule": {"make": Value, "relu": Value.relu, "grad": lambda v: v.grad}}
     try:
         from micrograd.engine import Value as MicrogradValue
@@ -60,6 +74,18 @@ def engines() -> dict[str, dict]:
     return found
 
 
+def time_training(make_step: Callable[[], Callable[[], float]]) -> dict:
+    """Consecutive steps, as in a training loop: each pays for freeing the last one's graph
+    (micrograd's graphs are reference cycles, left to the garbage collector)."""
+    step = make_step()
+    times, losses = [], []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        losses.append(step())
+        times.append(time.perf_counter() - start)
+    return {"step_s": statistics.median(times), "losses": losses}
+
+
 def time_chain(engine: dict, n_ops: int = CHAIN_OPS) -> dict:
     forward, backward = [], []
     for _ in range(REPEATS):
@@ -68,19 +94,13 @@ def time_chain(engine: dict, n_ops: int = CHAIN_OPS) -> dict:
         x0, out = chain(engine["make"], engine["relu"], n_ops)
         middle = time.perf_counter()
         out.backward()
-        end = time.perf_counter()
         forward.append(middle - start)
-        backward.append(end - middle)
+        backward.append(time.perf_counter() - middle)
         grad = engine["grad"](x0)
         del x0, out
     total = statistics.median(f + b for f, b in zip(forward, backward))
-    return {
-        "forward_s": statistics.median(forward),
-        "backward_s": statistics.median(backward),
-        "total_s": total,
-        "ns_per_op": total / n_ops * 1e9,
-        "grad": grad,
-    }
+    return {"forward_s": statistics.median(forward), "backward_s": statistics.median(backward),
+            "total_s": total, "ns_per_op": total / n_ops * 1e9, "grad": grad}
 
 
 def bytes_per_node(engine: dict, n_ops: int = CHAIN_OPS) -> float:
@@ -96,7 +116,7 @@ def bytes_per_node(engine: dict, n_ops: int = CHAIN_OPS) -> float:
 
 
 def deepest_chain(engine: dict) -> dict:
-    """Try chains of 1e3 .. 1e6 ops (x * 1.0); stop at the first failure and say what it was."""
+    """Try chains of 1e3 .. 1e6 ops (x * 1.0) as a user would (default recursion limit)."""
     reached, failure = 0, None
     for n_ops in (1_000, 10_000, 100_000, 1_000_000):
         try:
@@ -105,38 +125,14 @@ def deepest_chain(engine: dict) -> dict:
             for _ in range(n_ops):
                 x = x * 1.0
             x.backward()
-            assert engine["grad"](x0) == 1.0, "wrong gradient"
+            if engine["grad"](x0) != 1.0:
+                raise ArithmeticError("wrong gradient")
             reached = n_ops
             del x0, x
-        except (RecursionError, MemoryError, AssertionError) as error:
+        except (RecursionError, MemoryError, ArithmeticError) as error:
             failure = f"{type(error).__name__} at {n_ops:,} ops"
             break
     return {"deepest_ok": reached, "failure": failure}
-
-
-def main() -> None:
-    found = engines()
-    # Importing torch leaves ~160,000 long-lived objects that every full garbage collection
-    # would walk again, slowing all engines alike; park them outside the collector.
-    gc.freeze()
-    results: dict[str, dict] = {}
-    for name, engine in found.items():
-        if "missing" in engine:
-            results[name] = {"missing": engine["missing"]}
-            continue
-        # The depth row runs as a user would: default recursion limit, default thread.
-        results[name] = {"depth": deepest_chain(engine)}
-        results[name]["memory_bytes_per_node"] = bytes_per_node(engine) if name != "pytorch" else None
-        results[name]["chain"] = run_with_deep_stack(lambda: time_chain(engine))
-
-    print_table(results)
-    out = ROOT / "out"
-    out.mkdir(exist_ok=True)
-    target = out / "bench.json"
-    tmp = target.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps({"chain_ops": CHAIN_OPS, "repeats": REPEATS, "results": results}, indent=2))
-    os.replace(tmp, target)
-    print(f"\nwritten: {target.relative_to(ROOT)}")
 
 
 def run_with_deep_stack(work: Callable[[], dict]) -> dict:
@@ -153,28 +149,106 @@ def run_with_deep_stack(work: Callable[[], dict]) -> dict:
     return result
 
 
-def print_table(results: dict[str, dict]) -> None:
-    ours = results["chainrule"]
-    print(f"Elementary ops: a {CHAIN_OPS:,}-op chain (* + relu ** / -), forward + backward, median of {REPEATS}")
-    print(f"{'engine':12} {'forward':>10} {'backward':>10} {'ns/op':>9} {'vs chainrule':>13}")
-    for name, row in results.items():
-        if "missing" in row:
-            print(f"{name:12} {row['missing']}")
+def measure() -> dict:
+    results: dict = {"training": {}, "chain": {}, "memory": {}, "depth": {}}
+    for name, make_step in training_step.ENGINES.items():
+        try:
+            results["training"][name] = run_with_deep_stack(lambda: time_training(make_step))
+        except ImportError as error:
+            results["training"][name] = {"missing": f"{error.name} is not installed"}
+    for name, engine in scalar_engines().items():
+        if "missing" in engine:
+            for row in ("chain", "memory", "depth"):
+                results[row][name] = {"missing": engine["missing"]}
             continue
-        c = row["chain"]
-        ratio = c["total_s"] / ours["chain"]["total_s"]
-        print(f"{name:12} {c['forward_s']:>9.3f}s {c['backward_s']:>9.3f}s {c['ns_per_op']:>9.0f} {ratio:>12.1f}x")
+        results["depth"][name] = deepest_chain(engine)
+        if name != "pytorch":  # tracemalloc does not see torch's C++ allocations
+            results["memory"][name] = {"bytes_per_node": bytes_per_node(engine)}
+        results["chain"][name] = run_with_deep_stack(lambda: time_chain(engine))
+    return results
 
-    print("\nMemory: tracemalloc bytes held per op node of the same chain after forward")
-    for name, row in results.items():
-        if row.get("memory_bytes_per_node") is not None:
-            print(f"{name:12} {row['memory_bytes_per_node']:>8.0f} bytes/node")
 
-    print("\nDepth: the longest chain of x * 1.0 that backpropagates (tried 1e3 .. 1e6)")
-    for name, row in results.items():
-        if "depth" in row:
-            d = row["depth"]
-            print(f"{name:12} {d['deepest_ok']:>10,} ops" + (f"  (then {d['failure']})" if d["failure"] else ""))
+def ratio(results: dict, row: str, key: str, other: str) -> float | None:
+    theirs, ours = results[row].get(other, {}), results[row]["chainrule"]
+    return theirs[key] / ours[key] if key in theirs else None
+
+
+def verdicts(results: dict) -> dict[str, dict]:
+    """Each target with the measured number and whether it is met."""
+    measured = {
+        "training vs micrograd": ratio(results, "training", "step_s", "micrograd"),
+        "training vs pytorch": ratio(results, "training", "step_s", "pytorch"),
+        "training vs floor": 1 / ratio(results, "training", "step_s", "floor"),
+        "ops vs micrograd": ratio(results, "chain", "total_s", "micrograd"),
+        "ops vs pytorch": ratio(results, "chain", "total_s", "pytorch"),
+        "bytes per node": results["memory"]["chainrule"]["bytes_per_node"],
+        "depth": results["depth"]["chainrule"]["deepest_ok"],
+    }
+    at_most = ("training vs floor", "bytes per node")
+    return {
+        name: {"measured": value, "target": TARGETS[name],
+               "met": None if value is None else (value <= TARGETS[name] if name in at_most else value >= TARGETS[name])}
+        for name, value in measured.items()
+    }
+
+
+def print_table(results: dict, checks: dict) -> None:
+    print(f"1. Training step: MLP(2, [16, 16, 1]), 100 moons, hinge + 1e-4 L2, forward + backward + SGD; "
+          f"median of {REPEATS}")
+    ours = results["training"]["chainrule"]["step_s"]
+    for name, row in results["training"].items():
+        if "missing" in row:
+            print(f"   {name:10} {row['missing']}")
+            continue
+        relation = "" if name == "chainrule" else (
+            f"  chainrule is {row['step_s'] / ours:5.1f}x faster" if row["step_s"] > ours
+            else f"  chainrule takes {ours / row['step_s']:4.1f}x as long")
+        print(f"   {name:10} {row['step_s'] * 1000:9.1f} ms{relation}   (loss after 5 steps {row['losses'][-1]:.5f})")
+
+    print(f"\n2. Elementary ops: a {CHAIN_OPS:,}-op chain (* + relu ** / -), forward + backward; median of {REPEATS}")
+    for name, row in results["chain"].items():
+        if "missing" in row:
+            print(f"   {name:10} {row['missing']}")
+            continue
+        print(f"   {name:10} forward {row['forward_s'] * 1000:7.1f} ms  backward {row['backward_s'] * 1000:7.1f} ms"
+              f"  {row['ns_per_op']:7.0f} ns/op  {row['total_s'] / results['chain']['chainrule']['total_s']:5.1f}x chainrule")
+
+    print("\n3. Memory: tracemalloc bytes held per op node of that chain after forward")
+    for name, row in results["memory"].items():
+        print(f"   {name:10} " + (row["missing"] if "missing" in row else f"{row['bytes_per_node']:6.0f} bytes/node"))
+
+    print("\n4. Depth: the longest chain of x * 1.0 that backpropagates (tried 1e3 .. 1e6, default settings)")
+    for name, row in results["depth"].items():
+        if "missing" in row:
+            print(f"   {name:10} {row['missing']}")
+            continue
+        print(f"   {name:10} {row['deepest_ok']:>10,} ops" + (f"  (then {row['failure']})" if row["failure"] else ""))
+
+    print("\nTargets")
+    for name, check in checks.items():
+        mark = {True: "met", False: "MISSED", None: "not measured"}[check["met"]]
+        value = check["measured"]
+        shown = "-" if value is None else f"{value:,.1f}"
+        print(f"   {name:22} {shown:>12}   target {'<=' if name in ('training vs floor', 'bytes per node') else '>='} "
+              f"{check['target']:,}   {mark}")
+
+
+def main() -> None:
+    # Importing torch leaves ~160,000 long-lived objects that every full garbage collection
+    # would walk again, slowing all engines alike; park them outside the collector.
+    scalar_engines()
+    gc.freeze()
+    results = measure()
+    checks = verdicts(results)
+    print_table(results, checks)
+    out = ROOT / "out"
+    out.mkdir(exist_ok=True)
+    target = out / "bench.json"
+    tmp = target.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps({"chain_ops": CHAIN_OPS, "repeats": REPEATS, "results": results, "targets": checks},
+                              indent=2))
+    os.replace(tmp, target)
+    print(f"\nwritten: {target.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

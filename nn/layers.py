@@ -55,10 +55,7 @@ class Neuron(Module):
         self._act = _activation(activation)
 
     def forward(self, x: Input) -> Value:
-        return self.activate(Value.dot(self.w, _checked(x, len(self.w)), start=self.b))
-
-    def activate(self, total: Value) -> Value:
-        """The activation applied to a weighted sum (the sum itself when linear)."""
+        total = Value.dot(self.w, _checked(x, len(self.w)), start=self.b)
         return self._act(total) if self._act else total
 
     def __repr__(self) -> str:
@@ -74,12 +71,13 @@ class Layer(Module):
             raise ValueError(f"a layer needs at least one neuron, got nout={nout!r}")
         rng = _rng(seed)
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
+        self._act = _activation(activation)
 
     def forward(self, x: Input) -> list[Value]:
         neurons = self.neurons
         # One dot node per neuron, with the inputs read once for the whole layer.
         sums = Value.dots([n.w for n in neurons], _checked(x, len(neurons[0].w)), [n.b for n in neurons])
-        return [n.activate(s) for n, s in zip(neurons, sums)]
+        return list(map(self._act, sums)) if self._act else sums
 
     def __repr__(self) -> str:
         return f"Layer({len(self.neurons[0].w)}, {len(self.neurons)}, activation={self.neurons[0].activation!r})"
