@@ -1,0 +1,34 @@
+"""The benchmark's four training steps compute the same thing (no timing here: see benchmarks/)."""
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import training_step  # noqa: E402
+
+
+def available(name):
+    return importlib.util.find_spec(name) is not None or os.environ.get("CI") == "true"
+
+
+@pytest.mark.parametrize("engine", ["floor", "micrograd", "pytorch"])
+def test_every_engine_takes_the_same_steps_as_chainrule(engine):
+    module = {"floor": "math", "micrograd": "micrograd", "pytorch": "torch"}[engine]
+    if not available(module):
+        pytest.skip(f"{module} is not installed (the parity extra installs it)")
+    ours, theirs = training_step.make_chainrule(), training_step.ENGINES[engine]()
+    for _ in range(3):
+        assert theirs() == pytest.approx(ours(), rel=1e-12)
+
+
+def test_bench_chain_runs_on_a_small_graph():
+    import bench
+
+    engine = bench.scalar_engines()["chainrule"]
+    timing = bench.time_chain(engine, n_ops=600)
+    assert timing["grad"] != 0 and timing["total_s"] > 0
+    assert bench.bytes_per_node(engine, n_ops=600) < 400
