@@ -30,3 +30,17 @@ def save(figure: plt.Figure, out: Path, name: str) -> Path:
     os.replace(tmp, path)
     plt.close(figure)
     return path
+
+
+def plot_curves(ax: plt.Axes, curves: dict[str, list[float]], xlabel: str, ylabel: str, title: str,
+                log: bool = False) -> None:
+    """One line per named curve against its 1-based step number."""
+    for label, values in curves.items():
+        ax.plot(range(1, len(values) + 1), values, label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    if log:
+        ax.set_yscale("log")
+    if len(curves) > 1:
+        ax.legend()

@@ -11,7 +11,7 @@ import math
 import random
 from pathlib import Path
 
-from _common import arguments, plt, save
+from _common import arguments, plot_curves, plt, save
 
 from autograd import Value
 from nn import losses
@@ -68,10 +68,8 @@ def main(out: Path, steps: int = 200) -> dict:
     left.set_ylim(-4, 4)
     left.legend(loc="upper left")
     left.set_title(f"decision boundary: {result['accuracy']:.0%} correct")
-    right.plot(range(1, steps + 1), history, color="#1c7ed6")
-    right.set_xlabel("step")
-    right.set_ylabel("binary cross-entropy")
-    right.set_title(f"loss (gradient matches closed form to {worst:.0e})")
+    plot_curves(right, {"loss": history}, "step", "binary cross-entropy",
+                f"loss (gradient matches closed form to {worst:.0e})")
     print(f"wrote {save(figure, out, 'logistic_regression.png')}")
     return result
 

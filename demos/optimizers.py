@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from _common import arguments, plt, save
+from _common import arguments, plot_curves, plt, save
 
 from nn import MLP, accuracy, data, fit
 from nn.optim import SGD, Adam, RMSprop
@@ -23,8 +23,7 @@ OPTIMIZERS = {
 
 def main(out: Path, epochs: int = 80) -> dict:
     X, y = data.make_moons(100, noise=0.1, seed=1)
-    results = {}
-    figure, ax = plt.subplots(figsize=(7, 4.2))
+    results, curves = {}, {}
     for name, make in OPTIMIZERS.items():
         model = MLP(2, [16, 16, 1], seed=1337)  # the same start for every optimizer
         start = time.perf_counter()
@@ -34,12 +33,10 @@ def main(out: Path, epochs: int = 80) -> dict:
                          "seconds": time.perf_counter() - start}
         print(f"{name:28} final loss {history.loss[-1]:.4f}  accuracy {results[name]['accuracy']:.0%}"
               f"  ({results[name]['seconds']:.1f} s)")
-        ax.plot(range(1, len(history.loss) + 1), history.loss, label=name)
-    ax.set_yscale("log")
-    ax.set_xlabel("epoch (full batch)")
-    ax.set_ylabel("hinge loss + 1e-4 L2")
-    ax.set_title("MLP(2, [16, 16, 1]) on the moons: four optimizers, one start")
-    ax.legend()
+        curves[name] = history.loss
+    figure, ax = plt.subplots(figsize=(7, 4.2))
+    plot_curves(ax, curves, "epoch (full batch)", "hinge loss + 1e-4 L2",
+                "MLP(2, [16, 16, 1]) on the moons: four optimizers, one start", log=True)
     print(f"wrote {save(figure, out, 'optimizers.png')}")
     return results
 

@@ -14,7 +14,7 @@ import random
 import time
 from pathlib import Path
 
-from _common import arguments, plt, save
+from _common import arguments, plot_curves, plt, save
 
 from autograd import Value, depth, topological_order
 from nn import Module, losses
@@ -79,11 +79,8 @@ def main(out: Path, epochs: int = 300, length: int = 12, long_length: int = 20_0
           f"{result['long_seconds']:.2f} s, d(output)/dw_h = {model.w_h.grad:.3e} (no recursion, no stack overflow)")
 
     figure, ax = plt.subplots(figsize=(6.5, 3.8))
-    ax.plot(range(1, epochs + 1), history, color="#1c7ed6")
-    ax.set_xlabel("epoch (full batch of 32 sequences)")
-    ax.set_ylabel("mean squared error")
-    ax.set_yscale("log")
-    ax.set_title(f"scalar RNN averaging {length} inputs: R² {result['explained']:.3f} on unseen data")
+    plot_curves(ax, {"training loss": history}, "epoch (full batch of 32 sequences)", "mean squared error",
+                f"scalar RNN averaging {length} inputs: R² {result['explained']:.3f} on unseen data", log=True)
     print(f"wrote {save(figure, out, 'rnn.png')}")
     return result
 

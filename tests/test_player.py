@@ -9,21 +9,11 @@ from autograd import Value
 from autograd.player import player_data, write_player
 
 from .conftest import require_program
-
-
-def neuron():
-    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
-    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
-    b = Value(6.8813735870195432, "b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
+from .examples import classic_neuron
 
 
 def test_player_data_has_one_record_per_op_and_leaves_grads_alone():
-    o = neuron()
+    o = classic_neuron()[0]
     o.backward()
     before = [n.grad for n in o.parents[0].parents]
     data = player_data(o)
@@ -35,7 +25,7 @@ def test_player_data_has_one_record_per_op_and_leaves_grads_alone():
 
 def test_player_is_one_self_contained_file(tmp_path):
     require_program("dot", "apt-get install graphviz")
-    page = write_player(neuron(), tmp_path / "steps.html").read_text()
+    page = write_player(classic_neuron()[0], tmp_path / "steps.html").read_text()
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page
     assert "http://" not in page.replace("http://www.w3.org", "")  # nothing fetched from a network
     assert "<script src" not in page and "<link" not in page
@@ -43,7 +33,7 @@ def test_player_is_one_self_contained_file(tmp_path):
 
 def test_player_refuses_other_suffixes(tmp_path):
     with pytest.raises(ValueError, match="writes an .html file"):
-        write_player(neuron(), tmp_path / "steps.svg")
+        write_player(classic_neuron()[0], tmp_path / "steps.svg")
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +58,7 @@ def test_player_steps_in_chromium(browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    page = write_player(neuron(), tmp_path / "steps.html")
+    page = write_player(classic_neuron()[0], tmp_path / "steps.html")
     browser.get(page.as_uri())
     counter = browser.find_element(By.ID, "counter")
     line = browser.find_element(By.ID, "line")

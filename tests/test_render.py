@@ -8,6 +8,7 @@ from autograd import Value
 from autograd.drawing import GraphTooLargeError, draw, render
 
 from .conftest import require_program
+from .examples import classic_neuron
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -17,17 +18,6 @@ def needs_dot():
     require_program("dot", "apt-get install graphviz")
 
 
-def neuron():
-    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
-    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
-    b = Value(6.8813735870195432, "b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
-
-
 def svg_texts(path):
     root = ET.parse(path).getroot()
     assert root.tag == f"{SVG}svg"
@@ -35,7 +25,7 @@ def svg_texts(path):
 
 
 def test_svg_shows_labels_data_and_grads(tmp_path):
-    o = neuron()
+    o = classic_neuron()[0]
     o.backward()
     texts = svg_texts(render(o, tmp_path / "g.svg"))
     for expected in ("x1", "w1", "b", "n", "o", "data 0.7071", "data 6.881", "grad -1.5", "grad 1.0", "grad 0.5", "tanh", "*", "+"):
@@ -44,7 +34,7 @@ def test_svg_shows_labels_data_and_grads(tmp_path):
 
 
 def test_digits_are_configurable(tmp_path):
-    o = neuron()
+    o = classic_neuron()[0]
     texts = svg_texts(render(o, tmp_path / "g.svg", digits=8))
     assert "data 0.70710678" in texts and "data 6.8813736" in texts
 
@@ -57,7 +47,7 @@ def test_edge_labels_show_local_derivatives(tmp_path):
 
 
 def test_highlighted_step_shows_upstream_and_contributions(tmp_path):
-    o = neuron()
+    o = classic_neuron()[0]
     steps = o.backward_steps()
     next(steps)
     step = next(steps)  # at n: sends 0.5 to v6 and b
@@ -68,20 +58,20 @@ def test_highlighted_step_shows_upstream_and_contributions(tmp_path):
 
 @pytest.mark.parametrize("suffix, magic", [(".svg", b"<?xml"), (".png", b"\x89PNG"), (".pdf", b"%PDF"), (".dot", b"digraph")])
 def test_every_format_by_suffix(tmp_path, suffix, magic):
-    path = render(neuron(), tmp_path / f"graph{suffix}")
+    path = render(classic_neuron()[0], tmp_path / f"graph{suffix}")
     assert path.read_bytes().startswith(magic)
     assert [p.name for p in tmp_path.iterdir()] == [f"graph{suffix}"]  # no temporary left behind
 
 
 def test_unknown_suffix_is_refused(tmp_path):
     with pytest.raises(ValueError, match=r"writes .svg, .png, .pdf or .dot files; got 'g.gif'"):
-        render(neuron(), tmp_path / "g.gif")
+        render(classic_neuron()[0], tmp_path / "g.gif")
 
 
 def test_top_to_bottom_and_bad_rankdir():
-    assert "rankdir=TB" in draw(neuron(), rankdir="TB").source
+    assert "rankdir=TB" in draw(classic_neuron()[0], rankdir="TB").source
     with pytest.raises(ValueError, match="rankdir must be one of"):
-        draw(neuron(), rankdir="sideways")
+        draw(classic_neuron()[0], rankdir="sideways")
 
 
 def test_large_graphs_get_a_clear_error_with_the_way_out():
@@ -103,7 +93,7 @@ def test_a_failed_render_leaves_the_old_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(drawing, "run_dot", broken)
     with pytest.raises(RuntimeError):
-        render(neuron(), target)
+        render(classic_neuron()[0], target)
     assert target.read_text() == "old"
 
 

@@ -8,22 +8,13 @@ from hypothesis import assume, given
 from autograd import BackwardStep, Value, explain
 from autograd.naming import formula, node_names
 
+from .examples import classic_neuron
 from .programs import finite, programs, run, value_lib
 
 
-def neuron():
-    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
-    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
-    b = Value(6.8813735870195432, "b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o, (x1, x2, w1, w2, b)
-
-
 def test_each_step_is_one_node_with_its_chain_rule_lines():
-    o, (x1, x2, w1, w2, b) = neuron()
+    o, leaves = classic_neuron()
+    x1, w1, b = leaves["x1"], leaves["w1"], leaves["b"]
     steps = o.backward_steps()
     first = next(steps)
     assert isinstance(first, BackwardStep)
@@ -119,7 +110,8 @@ def test_formulas_show_number_operands(make, text):
 
 
 def test_explain_shows_forward_backward_and_gradients_and_restores_grads():
-    o, (x1, *_rest) = neuron()
+    o, leaves = classic_neuron()
+    x1 = leaves["x1"]
     text = explain(o)
     assert text.splitlines()[0] == "forward"
     assert "  v2 = x1 * w1 = -6.0" in text
