@@ -38,6 +38,10 @@ def predict(model: Module, X: Sequence[Sequence[float]], threshold: float | None
     """Class labels: argmax for several outputs; for one output, 1 above ``threshold``.
 
     The threshold defaults to 0.5 after a sigmoid output and 0 for raw scores.
+
+    >>> from nn import MLP
+    >>> predict(MLP(2, [3], seed=0), [[1.0, 2.0]])  # three outputs: the index of the largest
+    [0]
     """
     threshold = _default_threshold(model) if threshold is None else threshold
     return [_label(model(x), threshold) for x in X]
@@ -54,7 +58,12 @@ def _label(output: Value | list[Value], threshold: float) -> int:
 
 
 def accuracy(model: Module, X: Sequence[Sequence[float]], y: Sequence[int], threshold: float | None = None) -> float:
-    """The fraction of ``X`` that ``predict`` labels correctly (labels -1/+1 count as 0/1)."""
+    """The fraction of ``X`` that ``predict`` labels correctly (labels -1/+1 count as 0/1).
+
+    >>> from nn import MLP
+    >>> accuracy(MLP(1, [1], activation=None, seed=0), [[1.0], [-1.0]], [1, 0]) in (0.0, 0.5, 1.0)
+    True
+    """
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
     predicted = predict(model, X, threshold)
@@ -66,7 +75,13 @@ def _as_class(label: int) -> int:
 
 
 def layer_gradient_norms(model: Module) -> list[float]:
-    """The L2 norm of the gradient in each layer, first to last: where gradients vanish or explode."""
+    """The L2 norm of the gradient in each layer, first to last: where gradients vanish or explode.
+
+    >>> from nn import MLP
+    >>> model = MLP(2, [4, 4, 1], seed=0); model([1.0, -1.0]).backward()
+    >>> len(layer_gradient_norms(model))
+    3
+    """
     layers = getattr(model, "layers", None)
     if layers is None:
         raise TypeError(f"layer_gradient_norms needs a model with .layers (like MLP), got {type(model).__name__}")
@@ -92,6 +107,12 @@ def fit(
     "hinge" labels 0/1 are mapped to -1/+1. ``batch_size`` None means full batch. ``l2``
     adds l2 * sum(p**2) over the parameters. A loss that turns NaN or infinite stops
     training with a warning that says what to try, and ``History.stopped`` says so too.
+
+    >>> from nn import MLP, data
+    >>> X, y = data.make_xor(40, seed=0)
+    >>> history = fit(MLP(2, [8, 1], seed=0), X, y, epochs=3, progress=False)
+    >>> len(history.loss), history.stopped
+    (3, None)
     """
     loss_fn = LOSSES.get(loss) if isinstance(loss, str) else loss
     if loss_fn is None or not callable(loss_fn):
