@@ -15,7 +15,7 @@ def write_atomically(path: str | os.PathLike, data: bytes) -> None:
 
     >>> import tempfile, os
     >>> target = os.path.join(tempfile.mkdtemp(), "a.txt")
-    >>> write_atomically(target, b"hello"); open(target).read()
+    >>> write_atomically(target, b"hello"); Path(target).read_text()
     'hello'
     """
     path = Path(path)
