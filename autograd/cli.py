@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from .expr import FUNCTIONS, ExpressionError, check_input_value, evaluate, names_in, parse_expression
 from .graph import topological_order
 from .naming import formula, node_names
-from .trace import explain
+from .trace import STYLES, explain
 from .value import Value
 
 BAD_INPUT = 2
@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     explain_cmd.add_argument("--html", metavar="PATH", help="also write the step-by-step HTML player")
     explain_cmd.add_argument("--json", action="store_true", help="print the same as JSON data")
     explain_cmd.add_argument("--step", action="store_true", help="pause for Enter between backward steps")
+    explain_cmd.add_argument("--style", choices=STYLES, default="text",
+                             help="text (default), markdown (math in $...$) or latex (an align* block)")
     explain_cmd.add_argument("--digits", type=int, default=4, choices=range(1, 18), metavar="N",
                              help="significant digits shown (1-17, default 4)")
     return parser
@@ -117,8 +119,9 @@ def run_explain(args: argparse.Namespace) -> int:
     elif args.step and sys.stdin.isatty():
         step_interactively(out, args.digits)
     else:
-        print(f"{OUTPUT_NAME} = {args.expression.strip()}")
-        print(explain(out, args.digits))
+        if args.style == "text":
+            print(f"{OUTPUT_NAME} = {args.expression.strip()}")
+        print(explain(out, args.digits, args.style))
     write_pictures(out, args)
     return 0
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .graph import chain_rule_at, one_pass, topological_order
-from .naming import formula, node_names
+from .naming import LATEX, PLAIN, Notation, formula, node_names
 from .text import format_number
 
 if TYPE_CHECKING:
@@ -42,24 +42,30 @@ class BackwardStep:
     edges: tuple[EdgeStep, ...]
     digits: int = 4
 
-    def lines(self) -> list[str]:
-        root, node, fmt = self.root_name, self.node_name, self._fmt
+    def lines(self, notation: Notation = PLAIN) -> list[str]:
+        """One chain-rule line per edge, in plain text or (``notation=LATEX``) LaTeX."""
+        n = notation
+        root, node = n.name(self.root_name), n.name(self.node_name)
+        fmt = lambda x: n.number(format_number(x, self.digits))  # noqa: E731
+        factor = lambda x: rf"\left({fmt(x)}\right)" if n is LATEX and x < 0 else fmt(x)  # noqa: E731
+        plus_equals = r"\mathrel{+}=" if n is LATEX else "+="
         out = []
         for e in self.edges:
+            parent = n.name(e.parent_name)
             line = (
-                f"d{root}/d{e.parent_name} += d{root}/d{node} * d{node}/d{e.parent_name}"
-                f" = {fmt(self.upstream)} * {fmt(e.local)} = {fmt(e.contribution)}"
+                f"{n.derivative(root, parent)} {plus_equals} {n.derivative(root, node)} {n.times()} "
+                f"{n.derivative(node, parent)} = {fmt(self.upstream)} {n.times()} {factor(e.local)} = {fmt(e.contribution)}"
             )
             if e.grad_after != e.contribution:
-                line += f"  (d{root}/d{e.parent_name} is now {fmt(e.grad_after)})"
+                if n is LATEX:
+                    line += rf"\quad \text{{(now {fmt(e.grad_after)})}}"
+                else:
+                    line += f"  ({n.derivative(root, parent)} is now {fmt(e.grad_after)})"
             out.append(line)
         return out
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
-
-    def _fmt(self, x: float) -> str:
-        return format_number(x, self.digits)
 
     def as_dict(self) -> dict:
         """The step as plain data (names and numbers), for JSON and the HTML player."""
@@ -99,10 +105,15 @@ def backward_steps(root: Value, grad: float = 1.0, digits: int = 4) -> Iterator[
             yield BackwardStep(index, len(inner), node, names[node], names[root], upstream, edges, digits)
 
 
-def explain(root: Value, digits: int = 4) -> str:
-    """The forward pass (one line per node) and the backward pass (one line per edge) as text.
+STYLES = ("text", "markdown", "latex")
 
-    The explanation runs its own backward pass and then puts every ``.grad`` back as it was.
+
+def explain(root: Value, digits: int = 4, style: str = "text") -> str:
+    """The forward pass (one line per node) and the backward pass (one line per edge).
+
+    ``style`` is "text", "markdown" (math in ``$...$``, for notebooks and notes) or "latex"
+    (an ``align*`` block for slides). The explanation runs its own backward pass and then
+    puts every ``.grad`` back as it was.
 
     >>> from autograd import Value
     >>> x = Value(2.0, "x"); y = (x * 3).tanh(); y.label = "y"
@@ -116,26 +127,49 @@ def explain(root: Value, digits: int = 4) -> str:
       dy/dx += dy/dv1 * dv1/dx = 2.458e-05 * 3.0 = 7.373e-05
     gradients
       dy/dx = 7.373e-05
+    >>> print(explain(y, style="latex").splitlines()[2])
+    v_{1} &= x \\cdot 3 = 6.0 \\\\
     """
+    if style not in STYLES:
+        raise ValueError(f"explain style must be one of {', '.join(STYLES)}, got {style!r}")
+    n = LATEX if style in ("markdown", "latex") else PLAIN
     names = node_names(root)
     order = topological_order(root)
-    fmt = lambda x: format_number(x, digits)  # noqa: E731
-    lines = ["forward"]
+    fmt = lambda x: n.number(format_number(x, digits))  # noqa: E731
+    forward = []
     for node in reversed(order):
-        shown = f"{formula(node, names, digits)} = {fmt(node.data)}" if node.op else fmt(node.data)
-        lines.append(f"  {names[node]} = {shown}")
+        shown = f"{formula(node, names, digits, n)} = {fmt(node.data)}" if node.op else fmt(node.data)
+        forward.append((n.name(names[node]), shown))
 
     saved = [(node, node.grad) for node in order]
     for node in order:
         node.grad = 0.0
     try:
-        lines.append(f"backward: the chain rule from {names[root]} back to the inputs, d{names[root]}/d{names[root]} = 1")
-        for step in backward_steps(root, digits=digits):
-            lines.extend(f"  {line}" for line in step.lines())
+        backward = [line for step in backward_steps(root, digits=digits) for line in step.lines(n)]
         leaves = [node for node in reversed(order) if not node.op and node is not root]
-        lines.append("gradients")
-        lines.extend(f"  d{names[root]}/d{names[leaf]} = {fmt(leaf.grad)}" for leaf in leaves)
+        gradients = [(n.derivative(n.name(names[root]), n.name(names[leaf])), fmt(leaf.grad)) for leaf in leaves]
     finally:
         for node, grad in saved:
             node.grad = grad
-    return "\n".join(lines)
+    return _layout(style, n.name(names[root]), forward, backward, gradients)
+
+
+def _layout(style: str, root: str, forward: list, backward: list, gradients: list) -> str:
+    if style == "text":
+        return "\n".join([
+            "forward", *(f"  {name} = {shown}" for name, shown in forward),
+            f"backward: the chain rule from {root} back to the inputs, d{root}/d{root} = 1",
+            *(f"  {line}" for line in backward),
+            "gradients", *(f"  {name} = {value}" for name, value in gradients),
+        ])
+    if style == "markdown":
+        return "\n".join([
+            "**Forward**", "", *(f"- ${name} = {shown}$" for name, shown in forward), "",
+            f"**Backward**: the chain rule from ${root}$ back to the inputs", "",
+            *(f"{k}. ${line}$" for k, line in enumerate(backward, start=1)), "",
+            "**Gradients**", "", *(f"- ${name} = {value}$" for name, value in gradients),
+        ])
+    rows = [f"{name} &= {shown} \\\\" for name, shown in forward]
+    rows += [r"\intertext{backward: the chain rule}"] + [f"&{line} \\\\" for line in backward]
+    rows += [r"\intertext{gradients}"] + [f"{name} &= {value} \\\\" for name, value in gradients]
+    return "\n".join([r"\begin{align*}", *rows, r"\end{align*}"])

@@ -125,3 +125,29 @@ def test_explain_digits():
     x = Value(1.0 / 3.0, "x")
     y = x * 3
     assert "x = 0.33333333" in explain(y, digits=8)
+
+
+def test_explain_in_latex_and_markdown():
+    x = Value(2.0, "x")
+    w = Value(-3.0, "w1")
+    y = (x * w).tanh()
+    y.label = "y"
+    latex = explain(y, style="latex").splitlines()
+    assert latex[0] == r"\begin{align*}" and latex[-1] == r"\end{align*}"
+    assert r"v_{2} &= x \cdot w_{1} = -6.0 \\" in latex
+    assert r"y &= \tanh\left(v_{2}\right) = -1.0 \\" in latex
+    assert (r"&\frac{\partial y}{\partial x} \mathrel{+}= \frac{\partial y}{\partial v_{2}} \cdot "
+            r"\frac{\partial v_{2}}{\partial x} = 2.458 \times 10^{-5} \cdot \left(-3.0\right) = "
+            r"-7.373 \times 10^{-5} \\") in latex
+    markdown = explain(y, style="markdown")
+    assert markdown.startswith("**Forward**") and r"- $\frac{\partial y}{\partial w_{1}} = 4.915 \times 10^{-5}$" in markdown
+    with pytest.raises(ValueError, match="style must be one of text, markdown, latex"):
+        explain(y, style="html")
+
+
+@pytest.mark.parametrize("name, latex", [("x", "x"), ("w1", "w_{1}"), ("w_h", "w_{h}"), ("v12", "v_{12}"),
+                                         ("x1w1", r"\mathrm{x1w1}"), ("a_b_c", r"\mathrm{a\_b\_c}")])
+def test_latex_names(name, latex):
+    from autograd.naming import LATEX
+
+    assert LATEX.name(name) == latex
