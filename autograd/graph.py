@@ -103,6 +103,24 @@ def one_pass(order: list[Value]) -> Iterator[None]:
             node.grad += grad
 
 
+@contextlib.contextmanager
+def scratch_grads(root: Value) -> Iterator[list[Value]]:
+    """Zero every grad under ``root`` for a look-only backward pass; put them all back after.
+
+    Yields the topological order. Used to explain or draw a pass without changing the grads
+    a learner has accumulated.
+    """
+    order = topological_order(root)
+    saved = [node.grad for node in order]
+    for node in order:
+        node.grad = 0.0
+    try:
+        yield order
+    finally:
+        for node, grad in zip(order, saved):
+            node.grad = grad
+
+
 def backpropagate(root: Value, grad: float) -> None:
     """Add d(root)/d(node) * grad to the ``.grad`` of every node under ``root``.
 

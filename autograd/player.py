@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .graph import topological_order
+from .graph import scratch_grads
 from .naming import node_names
 from .drawing import draw, run_dot, value_node_id
 from .files import write_atomically
@@ -24,18 +24,15 @@ if TYPE_CHECKING:
     from .value import Value
 
 
-def player_data(root: Value, digits: int = 4) -> dict:
-    """What the player shows, as plain data: nodes, the seed, and one record per step.
+def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
+    """What the player shows: the graph as SVG, its nodes, and one record per backward step.
 
     Runs its own backward pass and puts every ``.grad`` back as it was.
     """
-    order = list(reversed(topological_order(root)))
-    index = {node: k for k, node in enumerate(order)}
     names = node_names(root)
-    saved = [(node, node.grad) for node in order]
-    for node in order:
-        node.grad = 0.0
-    try:
+    with scratch_grads(root) as order:
+        forward = order[::-1]
+        index = {node: k for k, node in enumerate(forward)}
         steps = []
         for step in root.backward_steps(digits=digits):
             record = step.as_dict()
@@ -43,15 +40,15 @@ def player_data(root: Value, digits: int = 4) -> dict:
             record["grads"] = [[index[e.parent], format_number(e.grad_after, digits)] for e in step.edges]
             del record["edges"]
             steps.append(record)
-        final = {index[node]: format_number(node.grad, digits) for node in order}
-    finally:
-        for node, grad in saved:
-            node.grad = grad
+        final = [format_number(node.grad, digits) for node in forward]
+        # Lay the graph out with the final grads so every box is wide enough for its number.
+        svg = run_dot(draw(root, digits=digits, **draw_options).source, "svg").decode()
     return {
         "root": index[root],
         "root_name": names[root],
-        "nodes": [{"id": value_node_id(k), "name": names[node], "final": final[k]} for k, node in enumerate(order)],
+        "nodes": [{"id": value_node_id(k), "name": names[node], "final": final[k]} for k, node in enumerate(forward)],
         "steps": steps,
+        "svg": svg[svg.index("<svg"):],
     }
 
 
@@ -69,19 +66,8 @@ def write_player(root: Value, path: str | os.PathLike, digits: int = 4, title: s
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"write_player writes an .html file; got {path.name!r}")
-    data = player_data(root, digits)
-    # Lay the graph out with the final grads so every box is wide enough for its number.
-    order = topological_order(root)
-    saved = [(node, node.grad) for node in order]
-    try:
-        for node in order:
-            node.grad = 0.0
-        root.backward()
-        svg = run_dot(draw(root, digits=digits, **draw_options).source, "svg").decode()
-    finally:
-        for node, grad in saved:
-            node.grad = grad
-    svg = svg[svg.index("<svg"):]
+    data = player_data(root, digits, **draw_options)
+    svg = data.pop("svg")
     page = PAGE.format(
         title=html.escape(title or f"Backpropagation through {data['root_name']}"),
         svg=svg,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .graph import chain_rule_at, one_pass, topological_order
+from .graph import chain_rule_at, one_pass, scratch_grads, topological_order
 from .naming import LATEX, PLAIN, Notation, formula, node_names
 from .text import format_number
 
@@ -134,23 +134,15 @@ def explain(root: Value, digits: int = 4, style: str = "text") -> str:
         raise ValueError(f"explain style must be one of {', '.join(STYLES)}, got {style!r}")
     n = LATEX if style in ("markdown", "latex") else PLAIN
     names = node_names(root)
-    order = topological_order(root)
     fmt = lambda x: n.number(format_number(x, digits))  # noqa: E731
-    forward = []
-    for node in reversed(order):
-        shown = f"{formula(node, names, digits, n)} = {fmt(node.data)}" if node.op else fmt(node.data)
-        forward.append((n.name(names[node]), shown))
-
-    saved = [(node, node.grad) for node in order]
-    for node in order:
-        node.grad = 0.0
-    try:
+    with scratch_grads(root) as order:
+        forward = []
+        for node in reversed(order):
+            shown = f"{formula(node, names, digits, n)} = {fmt(node.data)}" if node.op else fmt(node.data)
+            forward.append((n.name(names[node]), shown))
         backward = [line for step in backward_steps(root, digits=digits) for line in step.lines(n)]
         leaves = [node for node in reversed(order) if not node.op and node is not root]
         gradients = [(n.derivative(n.name(names[root]), n.name(names[leaf])), fmt(leaf.grad)) for leaf in leaves]
-    finally:
-        for node, grad in saved:
-            node.grad = grad
     return _layout(style, n.name(names[root]), forward, backward, gradients)
 
 

@@ -13,6 +13,7 @@ from .examples import classic_neuron
 
 
 def test_player_data_has_one_record_per_op_and_leaves_grads_alone():
+    require_program("dot", "apt-get install graphviz")
     o = classic_neuron()[0]
     o.backward()
     before = [n.grad for n in o.parents[0].parents]
