@@ -14,9 +14,10 @@ import sys
 from collections.abc import Sequence
 
 from .expr import FUNCTIONS, ExpressionError, check_input_value, evaluate, names_in, parse_expression
-from .graph import topological_order
+from .graph import scratch_grads, topological_order
 from .naming import formula, node_names
-from .trace import STYLES, explain
+from .text import format_number
+from .trace import STYLES, explain, forward_rows
 from .value import Value
 
 BAD_INPUT = 2
@@ -117,7 +118,7 @@ def run_explain(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(as_json(args.expression, out, inputs, args.digits), indent=2))
     elif args.step and sys.stdin.isatty():
-        step_interactively(out, args.digits)
+        step_interactively(out, inputs, args.digits)
     else:
         if args.style == "text":
             print(f"{OUTPUT_NAME} = {args.expression.strip()}")
@@ -126,23 +127,30 @@ def run_explain(args: argparse.Namespace) -> int:
     return 0
 
 
-def step_interactively(out: Value, digits: int) -> None:
+def step_interactively(out: Value, inputs: dict[str, Value], digits: int) -> None:
     """Print the forward pass, then one backward step per Enter, like a debugger."""
-    forward, _, rest = explain(out, digits).partition("\nbackward")
-    print(forward)
-    print("backward: press Enter for each step (q then Enter to finish at once)")
-    steps = out.backward_steps(digits=digits)
-    for step in steps:
-        print(f"step {step.index}/{step.total}:")
-        print("\n".join(f"  {line}" for line in step.lines()))
-        if step.index < step.total and input().strip().lower() == "q":
-            for _ in steps:
-                pass
-            break
-    print("gradients")
-    for line in rest.partition("\ngradients\n")[2].splitlines():
-        print(line)
-    out.zero_grad()
+    print("forward")
+    for name, shown in forward_rows(out, node_names(out), digits):
+        print(f"  {name} = {shown}")
+    print("backward: press Enter for each step (q then Enter, or end of input, to finish at once)")
+    with scratch_grads(out):
+        steps = out.backward_steps(digits=digits)
+        for step in steps:
+            print(f"step {step.index}/{step.total}:")
+            print("\n".join(f"  {line}" for line in step.lines()))
+            if step.index < step.total and _wants_to_stop():
+                for _ in steps:
+                    pass
+        print("gradients")
+        for name, leaf in inputs.items():
+            print(f"  d{OUTPUT_NAME}/d{name} = {format_number(leaf.grad, digits)}")
+
+
+def _wants_to_stop() -> bool:
+    try:
+        return input().strip().lower() == "q"
+    except EOFError:
+        return True
 
 
 def write_pictures(out: Value, args: argparse.Namespace) -> None:
@@ -159,9 +167,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 fine, 2 bad input, 1 anything else)."""
     try:
         args = build_parser().parse_args(argv)
+    except UsageError as error:
+        return fail(str(error), None, None)
+    try:
         return run_explain(args)
     except (UsageError, ExpressionError) as error:
-        return fail(str(error), getattr(error, "column", None), args.expression if "args" in locals() else None)
+        return fail(str(error), getattr(error, "column", None), args.expression)
     except KeyboardInterrupt:
         return 130
     except (OSError, RuntimeError, TimeoutError, ValueError) as error:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import warnings
 
 from .value import Value
 
@@ -77,7 +78,9 @@ def parse_expression(text: str) -> ast.expr:
         raise ExpressionError("the expression is empty")
     _check_nesting(text)
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # e.g. "invalid decimal literal": we report our own errors
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as error:
         raise ExpressionError(f"syntax error: {error.msg}", error.offset) from None
     except (ValueError, MemoryError, RecursionError) as error:

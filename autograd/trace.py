@@ -135,15 +135,28 @@ def explain(root: Value, digits: int = 4, style: str = "text") -> str:
     n = LATEX if style in ("markdown", "latex") else PLAIN
     names = node_names(root)
     fmt = lambda x: n.number(format_number(x, digits))  # noqa: E731
+    forward = forward_rows(root, names, digits, n)
     with scratch_grads(root) as order:
-        forward = []
-        for node in reversed(order):
-            shown = f"{formula(node, names, digits, n)} = {fmt(node.data)}" if node.op else fmt(node.data)
-            forward.append((n.name(names[node]), shown))
         backward = [line for step in backward_steps(root, digits=digits) for line in step.lines(n)]
         leaves = [node for node in reversed(order) if not node.op and node is not root]
         gradients = [(n.derivative(n.name(names[root]), n.name(names[leaf])), fmt(leaf.grad)) for leaf in leaves]
     return _layout(style, n.name(names[root]), forward, backward, gradients)
+
+
+def forward_rows(root: Value, names: dict[Value, str], digits: int = 4,
+                 notation: Notation = PLAIN) -> list[tuple[str, str]]:
+    """(name, how it was computed and its value) for every node, leaves and early ops first.
+
+    >>> from autograd import Value
+    >>> x = Value(2.0, "x"); y = x * 3
+    >>> forward_rows(y, node_names(y))
+    [('x', '2.0'), ('v1', 'x * 3 = 6.0')]
+    """
+    fmt = lambda x: notation.number(format_number(x, digits))  # noqa: E731
+    return [
+        (notation.name(names[node]), f"{formula(node, names, digits, notation)} = {fmt(node.data)}" if node.op else fmt(node.data))
+        for node in reversed(topological_order(root))
+    ]
 
 
 def _layout(style: str, root: str, forward: list, backward: list, gradients: list) -> str:

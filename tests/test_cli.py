@@ -14,6 +14,9 @@ from autograd.expr import FUNCTIONS, MAX_LENGTH
 
 from .conftest import require_program
 
+# A warning would reach the user's terminal as a stray line: none may escape.
+pytestmark = pytest.mark.filterwarnings("error")
+
 
 def run_cli(capsys, *argv):
     status = main(list(argv))
