@@ -158,6 +158,6 @@ def fit(
 
 
 def _progress(epochs: int, show: bool):
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # the plain bar: tqdm.auto wants ipywidgets in notebooks
 
     return tqdm(range(epochs), desc="training", unit="epoch", disable=not show, leave=True)
