@@ -112,8 +112,7 @@ def _op_label(node: Value, digits: int) -> str:
     """The op node's text: the symbol, with a number operand on its side (``* 3``, ``1 -``)."""
     parents, local_grads = edges(node)
     if node.op in INFIX and len(parents) == 1:
-        text = formula(node, {parents[0]: "\0"}, digits)
-        return text.replace("\0", "").strip()
+        return formula(node, {parents[0]: ""}, digits).strip()  # the operand is the edge coming in
     if node.op == "leaky_relu" and parents[0].data <= 0:
         return f"leaky_relu {format_constant(local_grads[0], digits)}"
     return node.op

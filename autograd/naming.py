@@ -160,11 +160,11 @@ def _constant_operand(node: Value, operand: Value, local: float) -> tuple[float 
             candidates.append((True, local * x / y, None))
         if y > 0:
             candidates.append((False, math.exp(local / y) if local else 0.0, None))
-    best = min(candidates, key=lambda cand: _mismatch(op, x, y, cand))
+    best = min(candidates, key=lambda cand: _mismatch(x, y, cand))
     return (None, best[1]) if best[0] else (best[1], None)
 
 
-def _mismatch(op: str, x: float, y: float, candidate: tuple) -> float:
+def _mismatch(x: float, y: float, candidate: tuple) -> float:
     right, c, predicted = candidate
     if predicted is None:
         try:
