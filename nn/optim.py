@@ -56,12 +56,21 @@ class Optimizer:
 
     def load_state_dict(self, state: dict) -> None:
         """Restore what ``state_dict`` gave; a mismatch raises ValueError and changes nothing."""
-        buffers = state.get("state", {}) if isinstance(state, dict) else None
-        if not isinstance(buffers, dict) or any(len(v) != len(self.params) for v in buffers.values()):
-            raise ValueError(f"this state does not fit a {type(self).__name__} of {len(self.params)} parameters")
+        fits = (
+            isinstance(state, dict)
+            and {"lr", "hyper", "steps", "state"} <= state.keys()
+            and isinstance(state["state"], dict)
+            and all(isinstance(v, list) and len(v) == len(self.params) for v in state["state"].values())
+            and isinstance(state["hyper"], dict) and state["hyper"].keys() == self.hyper.keys()
+        )
+        if not fits:
+            raise ValueError(
+                f"this state does not fit this {type(self).__name__} optimizer of {len(self.params)} parameters "
+                f"(it needs lr, hyper with {', '.join(self.hyper)}, steps, and one buffer entry per parameter)"
+            )
         self.lr, self.steps = float(state["lr"]), int(state["steps"])
-        self.hyper.update(state.get("hyper", {}))
-        self.state = {name: [float(x) for x in values] for name, values in buffers.items()}
+        self.hyper = {name: float(value) for name, value in state["hyper"].items()}
+        self.state = {name: [float(x) for x in values] for name, values in state["state"].items()}
 
     def __repr__(self) -> str:
         hyper = "".join(f", {k}={v:g}" for k, v in self.hyper.items())

@@ -172,6 +172,9 @@ def test_optimizer_state_dict_round_trip_continues_identically():
     assert [p.data for p in a_params] == [p.data for p in b_params]
     with pytest.raises(ValueError, match="does not fit"):
         optim.Adam([Value(1.0)]).load_state_dict(a.state_dict())
+    for broken in ({}, {"lr": 0.1}, dict(a.state_dict(), hyper={"momentum": 0.9}), None):
+        with pytest.raises(ValueError, match="does not fit this Adam optimizer of 3 parameters"):
+            b.load_state_dict(broken)
 
 
 def test_optimizer_arguments_are_checked():
