@@ -153,7 +153,7 @@ def measure() -> dict:
     results: dict = {"training": {}, "chain": {}, "memory": {}, "depth": {}}
     for name, make_step in training_step.ENGINES.items():
         try:
-            results["training"][name] = run_with_deep_stack(lambda: time_training(make_step))
+            results["training"][name] = run_with_deep_stack(lambda make_step=make_step: time_training(make_step))
         except ImportError as error:
             results["training"][name] = {"missing": f"{error.name} is not installed"}
     for name, engine in scalar_engines().items():
@@ -164,7 +164,7 @@ def measure() -> dict:
         results["depth"][name] = deepest_chain(engine)
         if name != "pytorch":  # tracemalloc does not see torch's C++ allocations
             results["memory"][name] = {"bytes_per_node": bytes_per_node(engine)}
-        results["chain"][name] = run_with_deep_stack(lambda: time_chain(engine))
+        results["chain"][name] = run_with_deep_stack(lambda engine=engine: time_chain(engine))
     return results
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from autograd import Value
 from nn import MLP, data, losses
 from nn.optim import SGD
 

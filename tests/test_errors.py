@@ -87,7 +87,7 @@ def test_a_failed_op_leaves_the_graph_untouched():
 
 def test_comparison_with_a_string_is_a_type_error():
     with pytest.raises(TypeError, match="'<' needs a real number .* got str"):
-        Value(1.0) < "a"
+        _ = Value(1.0) < "a"
 
 
 def test_nan_data_is_allowed_outside_anomaly_detection():

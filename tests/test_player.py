@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from autograd import Value
 from autograd.player import player_data, write_player
 
 from .conftest import require_program
