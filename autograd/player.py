@@ -118,7 +118,7 @@ button { font-size: 14px; padding: 4px 12px; cursor: pointer; }
 #graph svg { max-width: 100%; height: auto; }
 g.node.pending text.grad { fill: #adb5bd; }
 g.node.arrived path, g.node.arrived polygon { fill: #ebfbee; }
-g.node.current path, g.node.current polygon { fill: #fff4e6; stroke: #d9480f; stroke-width: 2.5; }
+g.node.current path, g.node.current polygon, g.node.current ellipse { fill: #fff4e6; stroke: #d9480f; stroke-width: 2.5; }
 g.node.receiving path, g.node.receiving polygon { fill: #fff9db; stroke: #d9480f; stroke-width: 1.5; }
 g.edge.flow > path { stroke: #d9480f; stroke-width: 2.5; }
 g.edge.flow > polygon { fill: #d9480f; stroke: #d9480f; }
@@ -156,7 +156,7 @@ SCRIPT = r"""
       g.classList.toggle("pending", grads[i] === null);
       if (gradText[i]) gradText[i].textContent = "grad " + (grads[i] === null ? "?" : grads[i]);
     });
-    document.querySelectorAll("g.edge.flow").forEach(e => e.classList.remove("flow"));
+    document.querySelectorAll("g.edge.flow, g.node.current").forEach(e => e.classList.remove("flow", "current"));
     const step = current > 0 ? steps[current - 1] : null;
     if (step) {
       groups[step.node] && groups[step.node].classList.add("current");
@@ -167,6 +167,8 @@ SCRIPT = r"""
       }
       const out = document.getElementById("edge-op-" + step.node);
       out && out.classList.add("flow");
+      const op = document.getElementById("op-" + step.node);
+      op && op.classList.add("current");
       line.textContent = step.text;
     } else {
       line.textContent = "d" + data.root_name + "/d" + data.root_name + " = 1: press next (or the right arrow) to send it back";

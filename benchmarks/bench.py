@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 import training_step  # noqa: E402
 
-from autograd import Value  # noqa: E402
+from autograd import Value, topological_order  # noqa: E402
 
 CHAIN_OPS = 100_000
 REPEATS = 5
@@ -53,11 +53,13 @@ def chain(make: Callable[[float], object], relu: Callable[[object], object], n_o
 
 def scalar_engines() -> dict[str, dict]:
     """Each engine's leaf maker, relu and grad reader; or why it is missing."""
-    found = {"chainrule": {"make": Value, "relu": Value.relu, "grad": lambda v: v.grad}}
+    found = {"chainrule": {"make": Value, "relu": Value.relu, "grad": lambda v: v.grad,
+                           "count": lambda root: len(topological_order(root))}}
     try:
         from micrograd.engine import Value as MicrogradValue
 
-        found["micrograd"] = {"make": MicrogradValue, "relu": MicrogradValue.relu, "grad": lambda v: v.grad}
+        found["micrograd"] = {"make": MicrogradValue, "relu": MicrogradValue.relu, "grad": lambda v: v.grad,
+                              "count": lambda root: count_nodes(root, lambda v: v._prev)}
     except ImportError:
         found["micrograd"] = {"missing": "micrograd is not installed (pip install micrograd==0.1.0)"}
     try:
@@ -103,16 +105,29 @@ def time_chain(engine: dict, n_ops: int = CHAIN_OPS) -> dict:
             "total_s": total, "ns_per_op": total / n_ops * 1e9, "grad": grad}
 
 
-def bytes_per_node(engine: dict, n_ops: int = CHAIN_OPS) -> float:
-    """Memory the graph of an n_ops chain holds after its forward pass, per op."""
+def memory(engine: dict, n_ops: int = CHAIN_OPS) -> dict:
+    """Memory the graph of an n_ops chain holds after its forward pass, per op and per node.
+
+    micrograd makes a node of every number operand too, so it has about two nodes per op.
+    """
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
     graph = chain(engine["make"], engine["relu"], n_ops)
     held = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
-    del graph
-    return held / n_ops
+    nodes = engine["count"](graph[1])
+    return {"bytes_per_op": held / n_ops, "bytes_per_node": held / nodes, "nodes": nodes}
+
+
+def count_nodes(root: object, parents_of: Callable[[object], object]) -> int:
+    seen, stack = {id(root)}, [root]
+    while stack:
+        for parent in parents_of(stack.pop()):
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append(parent)
+    return len(seen)
 
 
 def deepest_chain(engine: dict) -> dict:
@@ -163,7 +178,7 @@ def measure() -> dict:
             continue
         results["depth"][name] = deepest_chain(engine)
         if name != "pytorch":  # tracemalloc does not see torch's C++ allocations
-            results["memory"][name] = {"bytes_per_node": bytes_per_node(engine)}
+            results["memory"][name] = memory(engine)
         results["chain"][name] = run_with_deep_stack(lambda engine=engine: time_chain(engine))
     return results
 
@@ -213,9 +228,11 @@ def print_table(results: dict, checks: dict) -> None:
         print(f"   {name:10} forward {row['forward_s'] * 1000:7.1f} ms  backward {row['backward_s'] * 1000:7.1f} ms"
               f"  {row['ns_per_op']:7.0f} ns/op  {row['total_s'] / results['chain']['chainrule']['total_s']:5.1f}x chainrule")
 
-    print("\n3. Memory: tracemalloc bytes held per op node of that chain after forward")
+    print("\n3. Memory: tracemalloc bytes the graph of that chain holds after forward")
     for name, row in results["memory"].items():
-        print(f"   {name:10} " + (row["missing"] if "missing" in row else f"{row['bytes_per_node']:6.0f} bytes/node"))
+        print(f"   {name:10} " + (row["missing"] if "missing" in row else
+                              f"{row['bytes_per_node']:6.0f} bytes/node  {row['bytes_per_op']:6.0f} bytes/op"
+                              f"  ({row['nodes']:,} nodes)"))
 
     print("\n4. Depth: the longest chain of x * 1.0 that backpropagates (tried 1e3 .. 1e6, default settings)")
     for name, row in results["depth"].items():

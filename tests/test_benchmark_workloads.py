@@ -31,4 +31,5 @@ def test_bench_chain_runs_on_a_small_graph():
     engine = bench.scalar_engines()["chainrule"]
     timing = bench.time_chain(engine, n_ops=600)
     assert timing["grad"] != 0 and timing["total_s"] > 0
-    assert bench.bytes_per_node(engine, n_ops=600) < 400
+    used = bench.memory(engine, n_ops=600)
+    assert used["nodes"] == 601 and used["bytes_per_node"] < 400

@@ -77,6 +77,7 @@ def test_player_steps_in_chromium(browser, tmp_path):
     assert line.text == "do/dn += do/do * do/dn = 1.0 * 0.5 = 0.5"
     assert grad_of("value-8") == "grad 0.5"
     assert "current" in browser.find_element(By.ID, "value-9").get_attribute("class")
+    assert "current" in browser.find_element(By.ID, "op-9").get_attribute("class")  # the tanh being undone
 
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.END)
     assert counter.text == "step 5 / 5"
