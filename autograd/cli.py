@@ -12,6 +12,7 @@ import json
 import math
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from .expr import FUNCTIONS, ExpressionError, check_input_value, evaluate, names_in, parse_expression
 from .graph import scratch_grads, topological_order
@@ -29,7 +30,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse prints usage and more; one line is enough
+    def error(self, message: str) -> NoReturn:  # argparse prints usage and more; one line is enough
         if "unrecognized arguments: -" in message or "expected one argument" in message:
             message += " (an expression that starts with '-' goes after '--': chainrule explain -- '-x*2' x=1)"
         raise UsageError(message)

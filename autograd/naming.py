@@ -150,7 +150,7 @@ def _constant_operand(node: Value, operand: Value, local: float) -> tuple[float 
         return None, local
     if op == "-":
         return (None, x - y) if local > 0 else (y + x, None)
-    candidates = []  # (constant on the right?, constant, how far it is from reproducing y)
+    candidates: list[tuple[bool, float, float | None]] = []  # (on the right?, constant, predicted y)
     if op == "/":
         if local:
             candidates.append((True, 1.0 / local, x * local))

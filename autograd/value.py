@@ -61,7 +61,8 @@ def _data_of(x: object, op: str) -> float:
     return as_float(x, f"'{op}'")
 
 
-def _node(data: float, op: str, parents: object, local_grads: object) -> Value:
+def _node(data: float, op: str, parents: tuple[Value, ...] | Value,
+          local_grads: tuple[float, ...] | float) -> Value:
     """A new result node; ``parents``/``local_grads`` are tuples, or bare for one parent."""
     out = _new(Value)
     out.data = data
@@ -79,8 +80,9 @@ def _node(data: float, op: str, parents: object, local_grads: object) -> Value:
     return out
 
 
-def _check_forward(data: float, op: str, parents: object, local_grads: object) -> None:
-    if type(parents) is not tuple:
+def _check_forward(data: float, op: str, parents: tuple[Value, ...] | Value,
+                   local_grads: tuple[float, ...] | float) -> None:
+    if not isinstance(parents, tuple):
         parents, local_grads = (parents,), (local_grads,)
     inputs = ", ".join(format_number(p.data, 6) for p in parents)
     for what, number in [("the result", data), *(("the local derivative", d) for d in local_grads)]:
@@ -129,6 +131,12 @@ class Value:
     """
 
     __slots__ = ("data", "grad", "label", "op", "_parents", "_local_grads")
+    data: float
+    grad: float
+    label: str
+    op: str
+    _parents: tuple[Value, ...] | Value  # bare when there is one parent: see graph.py
+    _local_grads: tuple[float, ...] | float
 
     def __init__(self, data: float, label: str = "") -> None:
         if not isinstance(label, str):
