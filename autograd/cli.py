@@ -23,6 +23,7 @@ from .value import Value
 
 BAD_INPUT = 2
 OUTPUT_NAME = "f"
+EXAMPLE = 'chainrule explain "tanh(x*w + b)" x=2 w=-3 b=6.88 --svg graph.svg --html steps.html'
 
 
 class UsageError(Exception):
@@ -33,16 +34,20 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # argparse prints usage and more; one line is enough
         if "unrecognized arguments: -" in message or "expected one argument" in message:
             message += " (an expression that starts with '-' goes after '--': chainrule explain -- '-x*2' x=1)"
+        elif "required" in message:
+            message += f" (for example: {EXAMPLE})"
         raise UsageError(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="chainrule", description="Explain the chain rule through any expression.")
+    parser = _Parser(prog="chainrule", description="Explain the chain rule through any expression.",
+                     epilog=f"example: {EXAMPLE}", formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     explain_cmd = commands.add_parser(
         "explain",
         help="print the forward values, every backward step and each input's gradient",
         description=f"EXPR uses numbers, names, + - * / **, parentheses and {', '.join(FUNCTIONS)}.",
+        epilog=f"example: {EXAMPLE}", formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     explain_cmd.add_argument("expression", metavar="EXPR", help='e.g. "tanh(x*w + b)"')
     explain_cmd.add_argument("inputs", metavar="NAME=VALUE", nargs="*", help="a value for every name in EXPR")
