@@ -33,14 +33,19 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
-        """(dotted name, parameter) pairs, in a stable order.
+        """(dotted name, parameter) pairs, in a stable order; a parameter shared by two
+        attributes is listed once, under its first name (as in PyTorch).
 
         >>> from nn import Neuron
         >>> [name for name, _ in Neuron(2, seed=0).named_parameters()]
         ['w.0', 'w.1', 'b']
         """
+        seen: set[int] = set()
         for name, item in vars(self).items():
-            yield from _named(item, f"{prefix}{name}")
+            for dotted, p in _named(item, f"{prefix}{name}"):
+                if id(p) not in seen:
+                    seen.add(id(p))
+                    yield dotted, p
 
     def parameters(self) -> list[Value]:
         """Every parameter, in the order of ``named_parameters``."""

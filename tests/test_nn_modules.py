@@ -162,3 +162,16 @@ def test_custom_modules_find_nested_parameters():
     names = [n for n, _ in Pair().named_parameters()]
     assert names == ["scale", "inner.0.w.0", "inner.0.b", "inner.1.w.0", "inner.1.b"]
     assert math.isfinite(Pair()(1.0).data)
+
+
+def test_a_shared_parameter_is_listed_once():
+    class Tied(Module):
+        def __init__(self):
+            self.encoder = Neuron(2, seed=0)
+            self.decoder_weights = self.encoder.w  # tied weights
+
+        def forward(self, x):
+            return self.encoder(x)
+
+    names = [n for n, _ in Tied().named_parameters()]
+    assert names == ["encoder.w.0", "encoder.w.1", "encoder.b"]
