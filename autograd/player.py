@@ -35,11 +35,9 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
         index = {node: k for k, node in enumerate(forward)}
         steps = []
         for step in root.backward_steps(digits=digits):
-            record = step.as_dict()
-            record["node"] = index[step.node]
-            record["grads"] = [[index[e.parent], format_number(e.grad_after, digits)] for e in step.edges]
-            del record["edges"]
-            steps.append(record)
+            # Numbers go to the page as text: JSON has no inf or nan.
+            grads = [[index[e.parent], format_number(e.grad_after, digits)] for e in step.edges]
+            steps.append({"node": index[step.node], "text": str(step), "grads": grads})
         final = [format_number(node.grad, digits) for node in forward]
         # Lay the graph out with the final grads so every box is wide enough for its number.
         svg = run_dot(draw(root, digits=digits, **draw_options).source, "svg").decode()
@@ -71,7 +69,7 @@ def write_player(root: Value, path: str | os.PathLike, digits: int = 4, title: s
     page = PAGE.format(
         title=html.escape(title or f"Backpropagation through {data['root_name']}"),
         svg=svg,
-        data=json.dumps(data).replace("</", "<\\/"),
+        data=json.dumps(data, allow_nan=False).replace("</", "<\\/"),
         style=STYLE,
         script=SCRIPT,
     )

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from autograd import Value
 from autograd.player import player_data, write_player
 
 from .conftest import require_program
@@ -89,3 +90,16 @@ def test_player_steps_in_chromium(browser, tmp_path):
     screenshots.mkdir(parents=True, exist_ok=True)
     browser.find_element(By.ID, "prev").click()
     assert browser.save_screenshot(str(screenshots / "player.png"))
+
+
+def test_player_works_with_an_infinite_gradient(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    x = Value(0.0, "x")
+    y = x.sqrt()
+    y.label = "y"
+    page = write_player(y, tmp_path / "inf.html")
+    browser.get(page.as_uri())
+    browser.find_element(By.ID, "next").click()
+    assert browser.find_element(By.ID, "counter").text == "step 1 / 1"
+    assert "= inf" in browser.find_element(By.ID, "line").text
