@@ -92,10 +92,11 @@ PAGE = """<!DOCTYPE html>
     <input id="slider" type="range" min="0" max="0" value="0" aria-label="step">
     <button id="next" title="next step (right arrow)">next &#9654;</button>
     <span id="counter"></span>
+    <label title="shrink a large graph to the window, or show it at full size to scroll"><input id="fit" type="checkbox" checked> fit to window</label>
   </div>
   <pre id="line"></pre>
 </header>
-<main id="graph">{svg}</main>
+<main id="graph" class="fit">{svg}</main>
 <script id="steps" type="application/json">{data}</script>
 <script>{script}</script>
 </body>
@@ -113,7 +114,7 @@ button { font-size: 14px; padding: 4px 12px; cursor: pointer; }
 #line { font-family: Menlo, Consolas, monospace; font-size: 14px; background: #fff; border: 1px solid #dee2e6;
         padding: 8px; margin: 8px 0 0 0; min-height: 2.6em; white-space: pre-wrap; }
 #graph { padding: 12px; overflow: auto; }
-#graph svg { max-width: 100%; height: auto; }
+#graph.fit svg { max-width: 100%; height: auto; }
 g.node.pending text.grad { fill: #adb5bd; }
 g.node.arrived path, g.node.arrived polygon { fill: #ebfbee; }
 g.node.current path, g.node.current polygon, g.node.current ellipse { fill: #fff4e6; stroke: #d9480f; stroke-width: 2.5; }
@@ -175,6 +176,8 @@ SCRIPT = r"""
     counter.textContent = "step " + current + " / " + steps.length;
   }
 
+  document.getElementById("fit").addEventListener("change", e =>
+    document.getElementById("graph").classList.toggle("fit", e.target.checked));
   document.getElementById("next").addEventListener("click", () => show(current + 1));
   document.getElementById("prev").addEventListener("click", () => show(current - 1));
   slider.addEventListener("input", () => show(Number(slider.value)));
