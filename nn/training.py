@@ -107,6 +107,8 @@ def fit(
     "hinge" labels 0/1 are mapped to -1/+1. ``batch_size`` None means full batch. ``l2``
     adds l2 * sum(p**2) over the parameters. A loss that turns NaN or infinite stops
     training with a warning that says what to try, and ``History.stopped`` says so too.
+    The history's accuracy counts an output above 0 as class 1 (above 0.5 after a sigmoid,
+    or with "mse" on 0/1 labels); pass the same threshold to ``accuracy`` afterwards.
 
     >>> from nn import MLP, data
     >>> X, y = data.make_xor(40, seed=0)
@@ -123,7 +125,8 @@ def fit(
     optimizer = optimizer or SGD(model.parameters(), lr=0.1)
     parameters = model.parameters()
     rng = random.Random(seed)
-    threshold = _default_threshold(model)
+    # Regressing onto 0/1 labels (mse) puts the class boundary at 0.5, not at 0.
+    threshold = 0.5 if loss == "mse" and set(targets) <= {0, 1} else _default_threshold(model)
     history = History()
     bar = _progress(epochs, progress)
     for epoch in bar:

@@ -109,3 +109,11 @@ def test_layer_gradient_norms_show_vanishing_gradients():
     assert norms[0] < norms[-1] / 100  # sigmoid squeezes the gradient layer by layer
     with pytest.raises(TypeError, match="needs a model with .layers"):
         layer_gradient_norms(Value(1.0))
+
+
+def test_mse_on_zero_one_labels_counts_accuracy_at_one_half():
+    X, y = data.make_moons(60, noise=0.1, seed=0)
+    model = MLP(2, [16, 1], activation="tanh", seed=0)
+    history = fit(model, X, y, loss="mse", optimizer=Adam(model.parameters(), lr=0.05), epochs=60, progress=False)
+    assert history.accuracy[-1] == pytest.approx(accuracy(model, X, y, threshold=0.5), abs=0.05)
+    assert history.accuracy[-1] > 0.8
