@@ -14,6 +14,8 @@ from types import SimpleNamespace
 
 from hypothesis import strategies as st
 
+from autograd import Value
+
 # name -> (arity, function of (a, b, lib)); lib supplies the elementary functions
 OPS = {
     "add": (2, lambda a, b, lib: a + b),
@@ -35,13 +37,28 @@ OPS = {
     "cos": (1, lambda a, b, lib: lib.cos(a)),
     "sqrt": (1, lambda a, b, lib: lib.sqrt(a * a + 0.25)),
     "const_mix": (1, lambda a, b, lib: 0.5 * a - 1.25 + a / 4.0),
+    # the n-ary nodes, in each of the shapes they take a fast path for
+    "sum": (2, lambda a, b, lib: lib.nsum([a, b, a])),
+    "sum_mixed": (2, lambda a, b, lib: lib.nsum([a, 1.5, b])),
+    "dot_values": (2, lambda a, b, lib: lib.ndot([a, b], [b, a])),
+    "dot_numbers": (2, lambda a, b, lib: lib.ndot([a, b], [0.5, -1.5])),
+    "dot_mixed": (2, lambda a, b, lib: lib.ndot([a, 2.0], [b, a])),
 }
 
 
 FUNCTIONS = ("exp", "log", "tanh", "sigmoid", "relu", "sin", "cos", "sqrt")
 
-# The elementary functions as this engine spells them (Value methods); torch has them as functions.
-value_lib = SimpleNamespace(**{name: methodcaller(name) for name in FUNCTIONS})
+def _plain_dot(xs, ys):
+    return sum(x * y for x, y in zip(xs, ys))
+
+
+# The elementary functions as this engine spells them (Value methods), and its n-ary nodes.
+value_lib = SimpleNamespace(**{name: methodcaller(name) for name in FUNCTIONS}, nsum=Value.sum, ndot=Value.dot)
+
+
+def library_of(module):
+    """The same functions from a module that has them by name (torch), n-ary ops as plain sums."""
+    return SimpleNamespace(**{name: getattr(module, name) for name in FUNCTIONS}, nsum=sum, ndot=_plain_dot)
 
 
 @st.composite
