@@ -386,6 +386,8 @@ class Value:
         """
         ys = ys if isinstance(ys, (list, tuple)) else list(ys)
         starts = [0.0] * len(rows) if starts is None else starts
+        if len(starts) != len(rows):
+            raise ValueError(f"dots needs one start per row, got {len(starts)} starts for {len(rows)} rows")
         y_kinds = set(map(type, ys))
         # Whole lists of Values or of floats go through C-level map/sum: the shapes layers make.
         y_data = list(map(_get_data, ys)) if y_kinds == {Value} else ys if y_kinds == {float} else None

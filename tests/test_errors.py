@@ -67,6 +67,8 @@ def test_unsupported_operand_types_raise_a_type_error_naming_the_op(op):
 def test_sum_and_dot_reject_bad_items_and_lengths():
     with pytest.raises(TypeError, match="'sum' needs a real number .* got str"):
         Value.sum([Value(1.0), "2"])
+    with pytest.raises(ValueError, match="one start per row, got 1 starts for 2 rows"):
+        Value.dots([[Value(1.0)], [Value(2.0)]], [1.0], [Value(0.0)])
     with pytest.raises(ValueError, match="same length, got 2 and 1"):
         Value.dot([Value(1.0), Value(2.0)], [1.0])
     with pytest.raises(TypeError, match="'dot' needs a real number .* got NoneType"):
