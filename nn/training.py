@@ -122,8 +122,8 @@ def fit(
     if len(X) != len(y) or not X:
         raise ValueError(f"fit needs as many labels as rows (and at least one): {len(X)} rows, {len(y)} labels")
     targets = [2 * t - 1 if t in (0, 1) else t for t in y] if loss == "hinge" else list(y)
-    optimizer = optimizer or SGD(model.parameters(), lr=0.1)
     parameters = model.parameters()
+    optimizer = optimizer or SGD(parameters, lr=0.1)
     rng = random.Random(seed)
     # Regressing onto 0/1 labels (mse) puts the class boundary at 0.5, not at 0.
     threshold = 0.5 if loss == "mse" and set(targets) <= {0, 1} else _default_threshold(model)
