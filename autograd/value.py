@@ -1,21 +1,30 @@
-"""Value: one float in a computation graph, and every op with its local derivative beside it.
+"""Value: one float in a computation graph; its ops are written out from the table in ``ops.py``.
 
 Each op computes its result and d(result)/d(operand) at forward time, as floats, and
 records them with its operands. A number operand (``x * 3``) is a constant: it becomes
-part of the local derivative, not a node. ``backward()`` then needs no per-op code at all:
-see ``graph.backpropagate``.
+part of the local derivative, not a node, and the node keeps it exactly (with any
+parameter, like leaky_relu's slope) beside its table entry, ``node.op``. ``backward()``
+then needs no per-op code at all: see ``graph.backpropagate``.
+
+The methods of the table's ops (``x.tanh()``, ``x * y``) are generated from each entry's
+forward and derivative expressions by ``_install`` at the bottom of this file: the
+expressions are inlined, so a method runs exactly the code one would write by hand.
+The n-ary ``sum`` and ``dot`` are written here, with fast paths for the shapes layers make.
 """
 
 from __future__ import annotations
 
+import linecache
 import math
 import numbers
-from collections.abc import Iterable, Iterator, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import attrgetter, mul
-from typing import Union
+from typing import Any, Union
 
 from . import graph, trace
 from .modes import MODE, AnomalyError
+from .ops import BY_NAME, TABLE, Op
 from .trace import BackwardStep
 from .text import format_number
 
@@ -62,21 +71,24 @@ def _data_of(x: object, op: str) -> float:
 
 
 def _node(data: float, op: str, parents: tuple[Value, ...] | Value,
-          local_grads: tuple[float, ...] | float) -> Value:
-    """A new result node; ``parents``/``local_grads`` are tuples, or bare for one parent."""
+          local_grads: tuple[float, ...] | float, consts: Any = None) -> Value:
+    """A new result node; ``parents``/``local_grads`` are tuples, or bare for one parent.
+
+    ``op`` is the table entry; ``consts`` its constant operand or parameter(s), exactly as given.
+    """
     out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
     if MODE.plain:
-        out.op, out._parents, out._local_grads = op, parents, local_grads
+        out.op, out._parents, out._local_grads, out._consts = op, parents, local_grads, consts
         return out
     if MODE.anomaly:
         _check_forward(data, op, parents, local_grads)
     if MODE.recording:
-        out.op, out._parents, out._local_grads = op, parents, local_grads
+        out.op, out._parents, out._local_grads, out._consts = op, parents, local_grads, consts
     else:
-        out.op, out._parents, out._local_grads = "", (), ()
+        out.op, out._parents, out._local_grads, out._consts = "", (), (), None
     return out
 
 
@@ -90,36 +102,6 @@ def _check_forward(data: float, op: str, parents: tuple[Value, ...] | Value,
             raise AnomalyError(f"detect_anomaly: '{op}' gave {what} {number}; inputs: {inputs}")
 
 
-def _power(base: float, exponent: float) -> float:
-    """``base ** exponent`` over the reals, with an error that says what is wrong."""
-    if base == 0 and exponent < 0:
-        raise ZeroDivisionError(f"'**' raises zero to a negative power: 0.0 ** {exponent}")
-    if base < 0 and not exponent.is_integer():
-        raise ValueError(
-            f"'**' of a negative base needs an integer exponent, got {base} ** {exponent}"
-        )
-    try:
-        return base**exponent
-    except OverflowError:
-        raise OverflowError(f"'**' overflows a float: {base} ** {exponent}") from None
-
-
-def _base_derivative(base: float, exponent: float, result: float) -> float:
-    """d(base ** exponent)/d(base) = exponent * base ** (exponent - 1), PyTorch's value at 0."""
-    if exponent == 0:
-        return 0.0
-    if base == 0:
-        return math.inf if exponent < 1 else float(exponent == 1)
-    return exponent * result / base
-
-
-def _exponent_derivative(base: float, result: float) -> float:
-    """d(base ** exponent)/d(exponent) = base ** exponent * ln(base): 0 at base 0, NaN below."""
-    if base > 0:
-        return result * math.log(base)
-    return 0.0 if base == 0 else math.nan
-
-
 class Value:
     """One scalar in a computation graph: ``data``, ``grad`` and how it was made.
 
@@ -130,13 +112,14 @@ class Value:
     (10.0, 7.0)
     """
 
-    __slots__ = ("data", "grad", "label", "op", "_parents", "_local_grads")
+    __slots__ = ("data", "grad", "label", "op", "_parents", "_local_grads", "_consts")
     data: float
     grad: float
     label: str
     op: str
     _parents: tuple[Value, ...] | Value  # bare when there is one parent: see graph.py
     _local_grads: tuple[float, ...] | float
+    _consts: Any  # the op's constant operand or parameters, exactly as given (see operands())
 
     def __init__(self, data: float, label: str = "") -> None:
         if not isinstance(label, str):
@@ -147,6 +130,7 @@ class Value:
         self.op = ""
         self._parents = ()
         self._local_grads = ()
+        self._consts = None
 
     # ---- the graph, as the public API shows it ----
 
@@ -169,68 +153,29 @@ class Value:
         return text + ")"
 
     def __float__(self) -> float:
+        raise TypeError(
+            "float() of a Value would drop its gradient silently: use v.item() for the number, "
+            "or stay in the graph with the Value's methods (v.exp(), v.log(), v.tanh(), ...) "
+            "instead of math.exp(v)"
+        )
+
+    def item(self) -> float:
+        """The data as a plain float (no gradient flows through it).
+
+        >>> Value(2.5).item()
+        2.5
+        """
         return self.data
 
+    def __format__(self, spec: str) -> str:
+        """``f"{v:.3f}"`` formats the data; ``f"{v}"`` is the repr.
+
+        >>> f"{Value(2.0) / 3:.3f}"
+        '0.667'
+        """
+        return format(self.data, spec) if spec else repr(self)
+
     # No __eq__ or __hash__ here: identity, so Values work as set members and dict keys.
-
-    # ---- arithmetic: the result, then d/d(self) and d/d(other); a number operand is a constant ----
-
-    def __add__(self, other: Operand) -> Value:
-        if isinstance(other, Value):
-            return _node(self.data + other.data, "+", (self, other), (1.0, 1.0))
-        return _node(self.data + as_float(other, "'+'"), "+", self, 1.0)
-
-    __radd__ = __add__
-
-    def __sub__(self, other: Operand) -> Value:
-        if isinstance(other, Value):
-            return _node(self.data - other.data, "-", (self, other), (1.0, -1.0))
-        return _node(self.data - as_float(other, "'-'"), "-", self, 1.0)
-
-    def __rsub__(self, other: float) -> Value:
-        return _node(as_float(other, "'-'") - self.data, "-", self, -1.0)
-
-    def __mul__(self, other: Operand) -> Value:
-        if isinstance(other, Value):
-            return _node(self.data * other.data, "*", (self, other), (other.data, self.data))
-        c = as_float(other, "'*'")
-        return _node(self.data * c, "*", self, c)
-
-    __rmul__ = __mul__
-
-    def __truediv__(self, other: Operand) -> Value:
-        a, b = self.data, _data_of(other, "/")
-        if b == 0:
-            raise ZeroDivisionError(f"'/' divides by zero: {a} / {b}")
-        if isinstance(other, Value):
-            return _node(a / b, "/", (self, other), (1.0 / b, -a / (b * b)))
-        return _node(a / b, "/", self, 1.0 / b)
-
-    def __rtruediv__(self, other: float) -> Value:
-        a, b = as_float(other, "'/'"), self.data
-        if b == 0:
-            raise ZeroDivisionError(f"'/' divides by zero: {a} / {b}")
-        return _node(a / b, "/", self, -a / (b * b))
-
-    def __pow__(self, other: Operand) -> Value:
-        a, b = self.data, _data_of(other, "**")
-        result = _power(a, b)
-        d_base = _base_derivative(a, b, result)
-        if isinstance(other, Value):
-            return _node(result, "**", (self, other), (d_base, _exponent_derivative(a, result)))
-        return _node(result, "**", self, d_base)
-
-    def __rpow__(self, other: float) -> Value:
-        base = as_float(other, "'**'")
-        result = _power(base, self.data)
-        return _node(result, "**", self, _exponent_derivative(base, result))
-
-    def __neg__(self) -> Value:
-        return _node(-self.data, "neg", self, -1.0)
-
-    def __abs__(self) -> Value:
-        x = self.data
-        return _node(abs(x), "abs", self, (x > 0) - (x < 0) + 0.0)
 
     # ---- comparisons look at data; == stays identity so Values can be dict keys ----
 
@@ -246,101 +191,6 @@ class Value:
     def __ge__(self, other: Operand) -> bool:
         return self.data >= _data_of(other, ">=")
 
-    # ---- functions: result, then d(result)/dx ----
-
-    def exp(self) -> Value:
-        """e ** x; d/dx = e ** x.
-
-        >>> y = Value(0.0).exp(); y.data, y.local_grads
-        (1.0, (1.0,))
-        """
-        try:
-            result = math.exp(self.data)
-        except OverflowError:
-            raise OverflowError(f"exp overflows a float at x={self.data} (it is finite for x < 709.78)") from None
-        return _node(result, "exp", self, result)
-
-    def log(self) -> Value:
-        """Natural log; d/dx = 1/x. Needs x > 0.
-
-        >>> Value(2.0).log().local_grads
-        (0.5,)
-        """
-        x = self.data
-        if not x > 0:
-            raise ValueError(f"log needs x > 0, got {x}")
-        return _node(math.log(x), "log", self, 1.0 / x)
-
-    def tanh(self) -> Value:
-        """Hyperbolic tangent; d/dx = 1 - tanh(x)**2.
-
-        >>> y = Value(0.0).tanh(); y.data, y.local_grads
-        (0.0, (1.0,))
-        """
-        t = math.tanh(self.data)
-        return _node(t, "tanh", self, 1.0 - t * t)
-
-    def sigmoid(self) -> Value:
-        """1 / (1 + e**-x), computed without overflow for any x; d/dx = s * (1 - s).
-
-        >>> y = Value(0.0).sigmoid(); y.data, y.local_grads
-        (0.5, (0.25,))
-        """
-        x = self.data
-        if x >= 0:
-            s = 1.0 / (1.0 + math.exp(-x))
-        else:
-            e = math.exp(x)
-            s = e / (1.0 + e)
-        return _node(s, "sigmoid", self, s * (1.0 - s))
-
-    def relu(self) -> Value:
-        """max(0, x); d/dx = 1 for x > 0, else 0 (0 at the kink, as in PyTorch).
-
-        >>> Value(-2.0).relu().data, Value(3.0).relu().local_grads
-        (0.0, (1.0,))
-        """
-        x = self.data
-        return _node(x if x > 0 else 0.0, "relu", self, 1.0 if x > 0 else 0.0)
-
-    def leaky_relu(self, slope: float = 0.01) -> Value:
-        """x for x > 0, else slope * x; d/dx = 1 or slope (slope at 0, as in PyTorch).
-
-        >>> Value(-2.0).leaky_relu(0.1).data
-        -0.2
-        """
-        slope = as_float(slope, "leaky_relu slope")
-        x = self.data
-        return _node(x if x > 0 else slope * x, "leaky_relu", self, 1.0 if x > 0 else slope)
-
-    def sin(self) -> Value:
-        """sin x; d/dx = cos x.
-
-        >>> Value(0.0).sin().local_grads
-        (1.0,)
-        """
-        return _node(math.sin(self.data), "sin", self, math.cos(self.data))
-
-    def cos(self) -> Value:
-        """cos x; d/dx = -sin x.
-
-        >>> Value(0.0).cos().data
-        1.0
-        """
-        return _node(math.cos(self.data), "cos", self, -math.sin(self.data))
-
-    def sqrt(self) -> Value:
-        """Square root; d/dx = 1 / (2 sqrt x), infinite at 0 (as in PyTorch). Needs x >= 0.
-
-        >>> y = Value(4.0).sqrt(); y.data, y.local_grads
-        (2.0, (0.25,))
-        """
-        x = self.data
-        if not x >= 0:
-            raise ValueError(f"sqrt needs x >= 0, got {x}")
-        root = math.sqrt(x)
-        return _node(root, "sqrt", self, 0.5 / root if root else math.inf)
-
     # ---- n-ary ops: one node however many operands ----
 
     @staticmethod
@@ -352,14 +202,18 @@ class Value:
         """
         terms = list(terms)
         if set(map(type, terms)) == {Value}:  # the common case, at C speed
-            return _nary(sum(map(_get_data, terms)), "sum", terms, [1.0] * len(terms))
+            return _nary(sum(map(_get_data, terms)), SUM, terms, [1.0] * len(terms))
         total = 0.0
+        constant = None  # the sum of the number terms, recorded when there are any
         parents = []
         for term in terms:
-            total += _data_of(term, "sum")
+            number = _data_of(term, "sum")
+            total += number
             if isinstance(term, Value):
                 parents.append(term)
-        return _nary(total, "sum", parents, [1.0] * len(parents))
+            else:
+                constant = number if constant is None else constant + number
+        return _nary(total, SUM, parents, [1.0] * len(parents), constant)
 
     @staticmethod
     def dot(xs: Sequence[Operand], ys: Sequence[Operand], start: Operand = 0.0) -> Value:
@@ -380,6 +234,9 @@ class Value:
         """``[dot(row, ys, start) for row, start in zip(rows, starts)]``, reading ``ys`` once.
 
         A layer of neurons is exactly this: every neuron's weights against the same inputs.
+        A dot node's parents are laid out as ``(*xs, *ys, *singles)``: the n pairs where both
+        factors are Values, then each Value whose factor is a number (its local derivative),
+        the start last. It records ``(n, constant part of the sum)``.
 
         >>> [v.data for v in Value.dots([[Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)]], [1.0, 10.0])]
         [21.0, 43.0]
@@ -397,28 +254,35 @@ class Value:
             if len(xs) != len(ys):
                 raise ValueError(f"dot needs two sequences of the same length, got {len(xs)} and {len(ys)}")
             if isinstance(start, Value):
-                parents, local_grads, total = [start], [1.0], start.data
+                starts_, start_grads, total, constant = [start], [1.0], start.data, 0.0
             else:
-                parents, local_grads, total = [], [], _data_of(start, "dot")
+                starts_, start_grads, total = [], [], _data_of(start, "dot")
+                constant = total
             if y_data is not None and set(map(type, xs)) == {Value}:
                 if y_data is ys:  # numbers: only the xs get gradients
                     total = sum(map(mul, map(_get_data, xs), ys), total)
-                    out.append(_node(total, "dot", (*xs, *parents), (*ys, *local_grads)))
+                    out.append(_node(total, DOT, (*xs, *starts_), (*ys, *start_grads), (0, constant)))
                 else:
                     x_data = list(map(_get_data, xs))
                     total = sum(map(mul, x_data, y_data), total)
-                    out.append(_node(total, "dot", (*xs, *ys, *parents), (*y_data, *x_data, *local_grads)))
+                    out.append(_node(total, DOT, (*xs, *ys, *starts_), (*y_data, *x_data, *start_grads),
+                                     (len(xs), constant)))
                 continue
+            pair_xs, pair_ys, singles, single_grads = [], [], [], []
             for x, y in zip(xs, ys):
                 a, b = _data_of(x, "dot"), _data_of(y, "dot")
                 total += a * b
-                if isinstance(x, Value):
-                    parents.append(x)
-                    local_grads.append(b)
-                if isinstance(y, Value):
-                    parents.append(y)
-                    local_grads.append(a)
-            out.append(_nary(total, "dot", parents, local_grads))
+                if isinstance(x, Value) and isinstance(y, Value):
+                    pair_xs.append(x)
+                    pair_ys.append(y)
+                elif isinstance(x, Value) or isinstance(y, Value):
+                    singles.append(x if isinstance(x, Value) else y)
+                    single_grads.append(b if isinstance(x, Value) else a)
+                else:
+                    constant += a * b
+            out.append(_nary(total, DOT, [*pair_xs, *pair_ys, *singles, *starts_],
+                             [*map(_get_data, pair_ys), *map(_get_data, pair_xs), *single_grads, *start_grads],
+                             (len(pair_xs), constant)))
         return out
 
     # ---- the backward pass ----
@@ -426,13 +290,20 @@ class Value:
     def backward(self, grad: float = 1.0) -> None:
         """Add d(self)/d(node) * grad to the ``.grad`` of every node this Value depends on.
 
-        Grads accumulate across calls, as in PyTorch: zero them between passes.
+        Grads accumulate across calls, as in PyTorch: zero them between passes. A second
+        ``backward()`` from a root whose ``.grad`` is not zero warns (``UserWarning``).
 
         >>> x = Value(3.0); y = x * x
         >>> y.backward(); x.grad
         6.0
         """
-        graph.backpropagate(self, as_float(grad, "backward grad"))
+        grad = as_float(grad, "backward grad")
+        if self.grad:
+            warnings.warn(
+                f"backward() from a Value whose .grad is already {self.grad:g}: grads accumulate across "
+                "backward() calls, as in PyTorch; call zero_grad() (on this Value or the model) first "
+                "to start a new pass from zero", UserWarning, stacklevel=2)
+        graph.backpropagate(self, grad)
 
     def backward_steps(self, grad: float = 1.0, digits: int = 4) -> Iterator[BackwardStep]:
         """``backward()`` one node at a time: each ``next()`` returns a ``BackwardStep``.
@@ -461,11 +332,135 @@ class Value:
         return Value(self.data, self.label)
 
 
-def _nary(data: float, op: str, parents: list[Value], local_grads: list[float]) -> Value:
+def _nary(data: float, op: str, parents: list[Value], local_grads: list[float], consts: Any = None) -> Value:
     if not parents:
         return Value(data)
     if len(parents) == 1:
-        return _node(data, op, parents[0], local_grads[0])
-    return _node(data, op, tuple(parents), tuple(local_grads))
+        return _node(data, op, parents[0], local_grads[0], consts)
+    return _node(data, op, tuple(parents), tuple(local_grads), consts)
 
 
+
+
+# ---- the table's ops, written out as Value methods ----
+
+SUM, DOT = BY_NAME["sum"], BY_NAME["dot"]
+
+
+def _param(value: object, default: float, what: str) -> float:
+    return default if value is None else as_float(value, what)
+
+
+def _reflected(method: str) -> str:
+    """``__add__`` -> ``__radd__``, ``_maximum`` -> ``_rmaximum``."""
+    stem = method.lstrip("_")
+    return method[: len(method) - len(stem)] + "r" + stem
+
+
+def _compute(op: Op, operands: str, indent: str) -> list[str]:
+    """Source lines that check the domain and set ``out``, with the table's messages."""
+    names = ", ".join(f"{n}={n}" for n in operands.split(", "))
+    lines = [f"if not ({condition}): raise {error.__name__}(MESSAGE_{k}.format({names}))"
+             for k, (condition, error, _) in enumerate(op.domain)]
+    if op.overflow:
+        lines += ["try:", f"    out = {op.forward}", "except OverflowError:",
+                  f"    raise OverflowError(OVERFLOW.format(op=OP, {names})) from None"]
+    else:
+        lines.append(f"out = {op.forward}")
+    return [indent + line for line in lines]
+
+
+def _source(op: Op) -> str:
+    """The Python source of the Value methods for one table entry."""
+    d = op.derivatives
+    if len(op.operands) == 1:
+        params = [name for name, _ in op.params]
+        consts = "" if not params else f", {params[0]}" if len(params) == 1 else f", ({', '.join(params)})"
+        return "\n".join([
+            f"def {op.method}(self{''.join(f', {p}=None' for p in params)}):",
+            *(f"    {p} = _param({p}, DEFAULT_{p}, '{op} {p}')" for p in params),
+            "    x = self.data",
+            *_compute(op, ", ".join(["x", *params]), "    "),
+            f"    return _node(out, OP, self, {d[0]}{consts})",
+        ])
+    what = repr(f"'{op}'")
+    return "\n".join([
+        f"def {op.method}(self, other):",
+        "    a = self.data",
+        "    if isinstance(other, Value):",
+        "        b = other.data",
+        *_compute(op, "a, b", "        "),
+        f"        return _node(out, OP, (self, other), ({d[0]}, {d[1]}))",
+        f"    b = as_float(other, {what})",
+        *_compute(op, "a, b", "    "),
+        f"    return _node(out, OP, self, {d[0]}, other)",  # the constant kept as given: exact
+        "",
+        f"def {_reflected(op.method)}(self, other):",
+        f"    a = as_float(other, {what})",
+        "    b = self.data",
+        *_compute(op, "a, b", "    "),
+        f"    return _node(out, OP_CONSTANT_FIRST, self, {d[1]}, other)",
+    ])
+
+
+def _install(op: Op) -> None:
+    """Compile the entry's methods and put them on Value (with a docstring giving the rule)."""
+    source = _source(op)
+    filename = f"<autograd op {op}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)  # readable tracebacks
+    namespace: dict[str, Any] = {
+        "math": math, "Value": Value, "_node": _node, "as_float": as_float, "_param": _param,
+        "OP": op, "OP_CONSTANT_FIRST": op.with_constant_first(), "OVERFLOW": op.overflow,
+        **{f"MESSAGE_{k}": message for k, (_, _, message) in enumerate(op.domain)},
+        **{f"DEFAULT_{name}": default for name, default in op.params},
+    }
+    exec(compile(source, filename, "exec"), namespace)
+    for name, function in namespace.items():
+        if callable(function) and getattr(function, "__code__", None) and function.__code__.co_filename == filename:
+            function.__qualname__ = f"Value.{name}"
+            function.__module__ = __name__
+            function.__doc__ = _docstring(op)
+            setattr(Value, name, function)
+
+
+def _docstring(op: Op) -> str:
+    rules = "; ".join(op.rule(k) for k in range(len(op.operands)))
+    example = (f"Value(0.5).{op.method}()" if len(op.operands) == 1 and not op.method.startswith("__")
+               else f"{op.name}(Value(0.5), 2.0)" if op.symbol_kind == "call"
+               else f"Value(0.5) {op} 2.0" if op.symbol_kind == "infix" else "-Value(0.5)")
+    return (f"{op.formula()}: {rules}. Defined for {op.domain_text()}.\n\n"
+            f"Generated from the op table (autograd/ops.py); for example ``{example}``.")
+
+
+for _op in TABLE:
+    if _op.forward:
+        _install(_op)
+
+
+def _binary_function(op: Op) -> Callable[[Operand, Operand], Value]:
+    method, reflected = op.method, _reflected(op.method)
+
+    def function(a: Operand, b: Operand) -> Value:
+        if isinstance(a, Value):
+            return getattr(a, method)(b)
+        if isinstance(b, Value):
+            return getattr(b, reflected)(a)
+        return getattr(Value(as_float(a, f"{op}")), method)(b)  # two numbers: a node over a constant leaf
+
+    function.__name__ = function.__qualname__ = op.name
+    return function
+
+
+maximum = _binary_function(BY_NAME["maximum"])
+maximum.__doc__ = """The larger of a and b (Values or numbers); a tie sends half the gradient to each, as torch.maximum.
+
+>>> a, b = Value(2.0), Value(2.0)
+>>> m = maximum(a, b); m.backward(); a.grad, b.grad
+(0.5, 0.5)
+"""
+minimum = _binary_function(BY_NAME["minimum"])
+minimum.__doc__ = """The smaller of a and b (Values or numbers); a tie sends half the gradient to each, as torch.minimum.
+
+>>> minimum(Value(2.0), 3).data
+2.0
+"""

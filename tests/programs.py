@@ -95,7 +95,7 @@ KINKED = ("relu", "abs")  # ops whose derivative jumps at 0
 
 def kink_distance(steps, registers) -> float:
     """How close the input of any relu or abs in the program is to its kink."""
-    return min((abs(float(registers[i])) for op, i, _ in steps if op in KINKED), default=math.inf)
+    return min((abs(registers[i].item()) for op, i, _ in steps if op in KINKED), default=math.inf)
 
 
 def finite(x: float) -> bool:

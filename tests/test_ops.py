@@ -160,7 +160,7 @@ def test_repr_float_and_hash():
     o2 = o.tanh()
     o2.label = "o"
     assert repr(o2) == "Value(data=0.6089, grad=0.0, op='tanh', label='o')"
-    assert float(Value(2.5)) == 2.5
+    assert Value(2.5).item() == 2.5
     a, b = Value(1.0), Value(1.0)
     assert len({a, b, a}) == 2 and a != b and a == a
     assert {a: 1}[a] == 1
