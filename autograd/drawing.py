@@ -13,8 +13,9 @@ import graphviz
 
 from .files import write_atomically
 from .graph import edges, topological_order
-from .naming import INFIX, formula, node_names
+from .naming import formula, node_names
 from .text import format_constant, format_number
+from .value import operands
 
 if TYPE_CHECKING:
     from .trace import BackwardStep
@@ -109,12 +110,12 @@ def draw(
 
 
 def _op_label(node: Value, digits: int) -> str:
-    """The op node's text: the symbol, with a number operand on its side (``* 3``, ``1 -``)."""
-    parents, local_grads = edges(node)
-    if node.op in INFIX and len(parents) == 1:
-        return formula(node, {parents[0]: ""}, digits).strip()  # the operand is the edge coming in
-    if node.op == "leaky_relu" and parents[0].data <= 0:
-        return f"leaky_relu {format_constant(local_grads[0], digits)}"
+    """The op node's text: the symbol, with a constant on its side (``* 3``, ``1 -``) or its parameters."""
+    params = operands(node)[1]
+    if node.op.symbol_kind == "infix" and len(node.parents) == 1:
+        return formula(node, {node.parents[0]: ""}, digits).strip()  # the operand is the edge coming in
+    if params and node.op.symbol_kind != "nary":
+        return f"{node.op} {', '.join(format_constant(p, digits) for p in params)}"
     return node.op
 
 

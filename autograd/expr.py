@@ -1,7 +1,8 @@
 """Safe expressions: parse text like ``tanh(x*w + b)`` into a graph of Values, never with eval.
 
 Python's ``ast`` parses the text; a whitelist then accepts only numbers, names,
-``+ - * / **``, unary minus and plus, parentheses and calls of the engine's functions.
+``+ - * / ** %``, unary minus and plus, parentheses and calls of the op table's functions
+(``tanh(x)``, ``clamp(x, 0, 1)``, ``maximum(a, b)``: see ``autograd.ops``).
 Everything else is refused with an ``ExpressionError`` that says what and where. Numbers
 are floats (so ``**`` can overflow but never runs for long), the text is capped in length
 and nesting, and evaluation is iterative, so no input can exhaust the stack.
@@ -14,14 +15,16 @@ import math
 import operator
 import warnings
 
+from .ops import FUNCTIONS as ARITIES
+from .value import FUNCTIONS as CALLABLE
 from .value import Value
 
-FUNCTIONS = ("exp", "log", "tanh", "sigmoid", "relu", "sin", "cos", "sqrt", "abs")
+FUNCTIONS = tuple(ARITIES)
 MAX_LENGTH = 1000
 MAX_NESTING = 50
 
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-           ast.Pow: operator.pow}
+           ast.Pow: operator.pow, ast.Mod: operator.mod}
 
 # What a refused construct is called in an error message.
 _REFUSED = {
@@ -104,10 +107,10 @@ def _check(node: ast.AST, text: str) -> None:
         return
     if isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
-            raise ExpressionError(f"the operator {_source(node, text)!r} is not allowed; use + - * / **", column)
+            raise ExpressionError(f"the operator {_source(node, text)!r} is not allowed; use + - * / ** %", column)
     elif isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, (ast.USub, ast.UAdd)):
-            raise ExpressionError(f"the operator in {_source(node, text)!r} is not allowed; use + - * / **", column)
+            raise ExpressionError(f"the operator in {_source(node, text)!r} is not allowed; use + - * / ** %", column)
     elif isinstance(node, ast.Constant):
         if type(node.value) not in (int, float):
             kind = "strings" if isinstance(node.value, (str, bytes)) else f"{type(node.value).__name__} constants"
@@ -117,8 +120,11 @@ def _check(node: ast.AST, text: str) -> None:
             raise ExpressionError(
                 f"unknown function {_source(node.func, text)!r}; the functions are {', '.join(FUNCTIONS)}", column
             )
-        if len(node.args) != 1 or node.keywords:
-            raise ExpressionError(f"{node.func.id}() takes exactly one argument", column)
+        least, most = ARITIES[node.func.id]
+        if not least <= len(node.args) <= most or node.keywords:
+            count = f"exactly {least}" if least == most else f"{least} to {most}"
+            raise ExpressionError(f"{node.func.id}() takes {count} argument{'s' * (most > 1)}, "
+                                  f"got {len(node.args) + len(node.keywords)}", column)
     elif isinstance(node, ast.Name):
         pass  # checked against the inputs when evaluating
     else:
@@ -192,9 +198,10 @@ def _apply(node: ast.expr, args: list, inputs: dict[str, Value]) -> Value | floa
         a, b = args
         combine = _BINARY[type(node.op)]
         return combine(a, b) if isinstance(a, Value) or isinstance(b, Value) else combine(Value(a), b).data
-    function = abs if node.func.id == "abs" else operator.methodcaller(node.func.id)  # a whitelisted call
-    arg = args[0]
-    return function(arg) if isinstance(arg, Value) else function(Value(arg)).data
+    function = CALLABLE[node.func.id]  # a whitelisted call
+    if any(isinstance(arg, Value) for arg in args):
+        return function(*args)
+    return function(Value(args[0]), *args[1:]).data
 
 
 def check_input_value(name: str, text: str) -> float:

@@ -20,13 +20,15 @@ import numbers
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import attrgetter, mul
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
-from . import graph, trace
+from . import graph
 from .modes import MODE, AnomalyError
 from .ops import BY_NAME, TABLE, Op
-from .trace import BackwardStep
 from .text import format_number
+
+if TYPE_CHECKING:
+    from .trace import BackwardStep
 
 Operand = Union["Value", int, float]
 
@@ -312,6 +314,8 @@ class Value:
         >>> print(next(y.backward_steps()))
         dy/dx += dy/dy * dy/dx = 1.0 * 2.0 = 2.0
         """
+        from . import trace  # trace names nodes by their ops, which it reads from this module
+
         return trace.backward_steps(self, as_float(grad, "backward_steps grad"), digits)
 
     def zero_grad(self) -> None:
@@ -464,3 +468,127 @@ minimum.__doc__ = """The smaller of a and b (Values or numbers); a tie sends hal
 >>> minimum(Value(2.0), 3).data
 2.0
 """
+
+# Every function a learner may call by name (the CLI's whitelist): the table's call ops.
+FUNCTIONS: dict[str, Callable[..., Value]] = {
+    op.name: getattr(Value, op.method) if len(op.operands) == 1 else _binary_function(op)
+    for op in TABLE if op.symbol_kind == "call"
+} | {"maximum": maximum, "minimum": minimum}
+
+
+# ---- reading a node back: its operands, and its local derivatives built from Values ----
+
+def operands(node: Value) -> tuple[list[Value | float], tuple]:
+    """The node's operands in the op's order (parent Values and recorded constants), and its parameters.
+
+    A constant is given back exactly as it was written; ``sum`` and ``dot`` list their
+    parents (``sum`` then its constant part, ``dot``'s parameters are ``(pairs, constant)``).
+
+    >>> x = Value(2.0, "x")
+    >>> operands(3 - x)[0][0], operands(x.leaky_relu(0.2))[1]
+    (3, (0.2,))
+    """
+    op = node.op
+    if not op:
+        return [], ()
+    parents = graph.edges(node)[0]
+    consts = node._consts
+    if op.custom:
+        return list(consts), ()
+    if op.symbol_kind == "nary":
+        if op.name == "dot":
+            return list(parents), consts
+        return [*parents, *(() if consts is None else (consts,))], ()
+    if len(op.operands) == 2:
+        if len(parents) == 2:
+            return list(parents), ()
+        return ([consts, parents[0]] if op.constant_first else [parents[0], consts]), ()
+    return [parents[0]], () if consts is None else consts if isinstance(consts, tuple) else (consts,)
+
+
+class _ValueMath:
+    """``math`` for derivative expressions evaluated on Values: ``math.cos(v)`` is ``v.cos()``."""
+
+    def __getattr__(self, name: str) -> Any:
+        real = getattr(math, name)
+        if callable(real):
+            method = name
+
+            def function(x: Any, *rest: Any) -> Any:
+                return getattr(x, method)(*rest) if isinstance(x, Value) else real(x, *rest)
+
+            real = function
+        setattr(self, name, real)
+        return real
+
+
+def _data(x: Operand) -> float:
+    return x.data if isinstance(x, Value) else float(x)
+
+
+def _pow_base_derivative(a: Operand, b: Operand) -> Value | float:
+    """d(a ** b)/da on Values: ``b * a ** (b - 1)``, equal to the float rule where that has special values."""
+    if _data(b) == 0:
+        return 0.0
+    if _data(a) == 0 and _data(b) < 1:
+        return math.inf
+    return b * a ** (b - 1)
+
+
+def _pow_exponent_derivative(a: Operand, out: Value) -> Value | float:
+    """d(a ** b)/db on Values: ``a ** b * ln a``; 0 at a = 0 and NaN below, as the float rule."""
+    if _data(a) > 0:
+        return out * _VALUE_MATH.log(a)
+    return 0.0 if _data(a) == 0 else math.nan
+
+
+_VALUE_MATH = _ValueMath()
+_VALUE_NAMESPACE = {"math": _VALUE_MATH, "pow_base_derivative": _pow_base_derivative,
+                    "pow_exponent_derivative": _pow_exponent_derivative,
+                    "floor_divide": lambda a, b: _data(a) // _data(b)}
+
+
+def _value_derivative_functions(op: Op) -> list[Callable[..., Value | float]]:
+    """The entry's derivative expressions compiled once as functions of Values (cached on the entry)."""
+    functions = op.__dict__.get("_value_functions")
+    if functions is None:
+        args = ", ".join([*op.operands, *(name for name, _ in op.params), "out"])
+        functions = [eval(f"lambda {args}: {expression}", dict(_VALUE_NAMESPACE))  # our own table's text
+                     for expression in op.value_derivatives]
+        op.__dict__["_value_functions"] = functions
+    return functions
+
+
+class NotDifferentiableAgainError(TypeError):
+    """A node's op has no derivative built from Values (a custom op given without ``value_derivative``)."""
+
+
+def value_local_grads(node: Value) -> tuple[Value | float, ...]:
+    """The node's local derivatives, one per parent, built from Values (numbers where they are constant).
+
+    They equal ``node.local_grads`` and, being graph nodes, can be differentiated again.
+
+    >>> x = Value(0.5); y = x.tanh()
+    >>> d = value_local_grads(y)[0]; d.op, d.data == y.local_grads[0]
+    ('-', True)
+    """
+    op = node.op
+    if not op:
+        return ()
+    parents, local_grads = graph.edges(node)
+    if op.custom:
+        if op.value_derivative is None:
+            raise NotDifferentiableAgainError(
+                f"custom op {op.name!r} has no derivative built from Values: pass "
+                f"value_derivative= to custom_op (the same rule written with Value ops) to differentiate it again")
+        args = node._consts
+        derivatives = op.value_derivative(*args, out=node)
+        return tuple(d for arg, d in zip(args, derivatives) if isinstance(arg, Value))
+    if op.name == "sum" and op.symbol_kind == "nary":
+        return (1.0,) * len(parents)
+    if op.symbol_kind == "nary":  # dot: each factor of a pair is the other's derivative; the rest are constants
+        pairs = node._consts[0]
+        return (*parents[pairs: 2 * pairs], *parents[:pairs], *local_grads[2 * pairs:])
+    args, params = operands(node)
+    functions = _value_derivative_functions(op)
+    return tuple(function(*args, *params, node) for arg, function in zip(args, functions) if isinstance(arg, Value))

@@ -6,18 +6,17 @@ import random
 from collections.abc import Callable, Sequence
 
 from autograd import Value
+from autograd.ops import activations
 
 from .module import Module
 
 Input = Sequence["Value | float"]
 
+# The op table's activations (tanh, sigmoid, relu, leaky_relu, softplus), or none.
 ACTIVATIONS: dict[str | None, Callable[[Value], Value] | None] = {
     None: None,
     "linear": None,
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "leaky_relu": Value.leaky_relu,
+    **{op.name: getattr(Value, op.method) for op in activations()},
 }
 
 

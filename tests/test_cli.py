@@ -76,7 +76,7 @@ HOSTILE = [
     ("open('/etc/passwd')", [], "unknown function 'open'"),
     ("y + 1", [], "no value for y"),
     ("foo(1)", [], "unknown function 'foo'"),
-    ("exp(1, 2)", [], "takes exactly one argument"),
+    ("exp(1, 2)", [], "takes exactly 1 argument, got 2"),
     ("x +", ["x=1"], "syntax error"),
     ("", [], "the expression is empty"),
     ("x", ["x"], "'x' is not NAME=VALUE"),

@@ -87,7 +87,12 @@ def test_auto_names_are_stable_and_labels_win():
     [
         (lambda x, y: x + y, "x + y"),
         (lambda x, y: x * 2.5, "x * 2.5"),
-        (lambda x, y: 2.5 * x, "x * 2.5"),
+        (lambda x, y: 2.5 * x, "2.5 * x"),  # as written: the node records which side the constant is on
+        (lambda x, y: 2 + x, "2 + x"),
+        (lambda x, y: x % 3, "x % 3"),
+        (lambda x, y: x.clamp(0, 1), "clamp(x, 0, 1)"),
+        (lambda x, y: x.clamp(hi=1), "clamp(x, -inf, 1)"),
+        (lambda x, y: x.leaky_relu(0.1), "leaky_relu(x, 0.1)"),
         (lambda x, y: 1 - x, "1 - x"),
         (lambda x, y: x - 1, "x - 1"),
         (lambda x, y: x / 4, "x / 4"),
@@ -151,3 +156,12 @@ def test_latex_names(name, latex):
     from autograd.naming import LATEX
 
     assert LATEX.name(name) == latex
+
+
+def test_a_constant_is_shown_as_recorded_not_worked_back_from_rounded_numbers():
+    big = Value(1e17, "x")
+    out = big + 1.0
+    assert out.data == 1e17  # the 1 is lost in the sum, but not in the formula
+    assert formula(out, node_names(out)) == "x + 1"
+    assert "x + 1 = 1e+17" in explain(out)
+    assert formula(big * 3, node_names(big * 3)) == "x * 3"
