@@ -8,13 +8,14 @@
 (-2.0, 2.0)
 """
 
+from .custom import check_op, custom_op
 from .gradient_check import GradcheckError, GradcheckReport, gradcheck
 from .graph import depth, topological_order
 from .modes import AnomalyError, detect_anomaly, no_grad
 from .player import write_player
 from .drawing import draw, render
 from .trace import BackwardStep, backward_steps, explain
-from .value import Value
+from .value import Value, maximum, minimum
 
 sum = Value.sum  # noqa: A001 - like torch.sum; not in __all__, so `import *` keeps the builtin
 dot = Value.dot
@@ -26,12 +27,16 @@ __all__ = [
     "GradcheckReport",
     "Value",
     "backward_steps",
+    "check_op",
+    "custom_op",
     "depth",
     "detect_anomaly",
     "dot",
     "draw",
     "explain",
     "gradcheck",
+    "maximum",
+    "minimum",
     "no_grad",
     "render",
     "topological_order",

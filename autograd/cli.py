@@ -1,6 +1,7 @@
 """The ``chainrule`` command line: explain any expression's forward and backward pass.
 
     chainrule explain "tanh(x*w + b)" x=2 w=-3 b=6.88 --svg graph.svg --html steps.html
+    chainrule ops        (every op, its derivative rule and its domain: a cheat sheet)
 
 Bad input of any kind ends with exit status 2 and at most three lines on stderr.
 """
@@ -17,6 +18,7 @@ from typing import NoReturn
 from .expr import FUNCTIONS, ExpressionError, check_input_value, evaluate, names_in, parse_expression
 from .graph import scratch_grads, topological_order
 from .naming import formula, node_names
+from .ops import cheat_sheet
 from .text import format_number
 from .trace import STYLES, explain, forward_rows
 from .value import Value
@@ -46,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain_cmd = commands.add_parser(
         "explain",
         help="print the forward values, every backward step and each input's gradient",
-        description=f"EXPR uses numbers, names, + - * / **, parentheses and {', '.join(FUNCTIONS)}.",
+        description=f"EXPR uses numbers, names, + - * / ** %, parentheses and {', '.join(FUNCTIONS)}.",
         epilog=f"example: {EXAMPLE}", formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     explain_cmd.add_argument("expression", metavar="EXPR", help='e.g. "tanh(x*w + b)"')
@@ -60,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
                              help="text (default), markdown (math in $...$) or latex (an align* block)")
     explain_cmd.add_argument("--digits", type=int, default=4, choices=range(1, 18), metavar="N",
                              help="significant digits shown (1-17, default 4)")
+    commands.add_parser("ops", help="print every op with its derivative rule and domain (a cheat sheet)",
+                        description="Every op chainrule knows: its derivative rule and where it is defined.")
     return parser
 
 
@@ -175,6 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except UsageError as error:
         return fail(str(error), None, None)
+    if args.command == "ops":
+        print(cheat_sheet())
+        return 0
     try:
         return run_explain(args)
     except (UsageError, ExpressionError) as error:

@@ -12,10 +12,13 @@ from .value import Operand, Value, as_float
 
 
 class GradcheckError(AssertionError):
-    """``backward()`` and central differences disagree; the message names the input."""
+    """``backward()`` and central differences disagree; the message names the input.
 
-    def __init__(self, report: GradcheckReport) -> None:
-        super().__init__(str(report))
+    ``context`` (first line) says which check failed, when there is more than one.
+    """
+
+    def __init__(self, report: GradcheckReport | None, context: str = "") -> None:
+        super().__init__("\n".join(part for part in (context, str(report or "")) if part))
         self.report = report
 
 
@@ -68,11 +71,13 @@ def gradcheck(
     atol: float = 1e-5,
     rtol: float = 1e-3,
     raise_on_mismatch: bool = True,
+    upstream: float = 1.0,
 ) -> GradcheckReport:
     """Compare ``backward()`` through ``f(*inputs)`` with central differences.
 
     Each input x is nudged by h = eps * max(1, |x|); the estimate is
-    (f(x + h) - f(x - h)) / 2h. An input passes when
+    upstream * (f(x + h) - f(x - h)) / 2h, where ``upstream`` is the gradient passed to
+    ``backward()`` (1 by default). An input passes when
     |analytic - numeric| <= atol + rtol * |numeric|. On a mismatch this raises
     ``GradcheckError`` naming the input, both numbers and the relative error, unless
     ``raise_on_mismatch`` is False; either way it returns the full report.
@@ -89,7 +94,7 @@ def gradcheck(
 
     leaves = [Value(x, name) for x, name in zip(points, names)]
     out = _evaluate(f, leaves)
-    out.backward()
+    out.backward(upstream)
 
     checks = []
     for i, (name, x) in enumerate(zip(names, points)):
@@ -97,7 +102,7 @@ def gradcheck(
         with no_grad():
             up = _evaluate(f, [Value(p + h if j == i else p) for j, p in enumerate(points)]).data
             down = _evaluate(f, [Value(p - h if j == i else p) for j, p in enumerate(points)]).data
-        numeric = (up - down) / (2 * h)
+        numeric = upstream * (up - down) / (2 * h)
         analytic = leaves[i].grad
         abs_error = abs(analytic - numeric)
         rel_error = abs_error / max(abs(numeric), abs(analytic), 1e-300) if abs_error else 0.0

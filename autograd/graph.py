@@ -147,21 +147,42 @@ def backpropagate(root: Value, grad: float) -> None:
 def chain_rule_at(node: Value) -> list[tuple[Value, float, float, float]]:
     """Apply the chain rule at one node; per edge return (parent, local, contribution, parent's grad after).
 
-    Inside ``detect_anomaly()`` a non-finite contribution raises ``AnomalyError`` naming the node.
+    Inside ``detect_anomaly()`` a gradient that turns non-finite raises ``AnomalyError`` naming
+    the node, the edge, the op whose local derivative made it so, and what to do about it.
     """
     upstream = node.grad
     done = []
-    for parent, local in zip(*edges(node)):
+    for k, (parent, local) in enumerate(zip(*edges(node))):
         contribution = local * upstream
-        if MODE.anomaly and not math.isfinite(contribution):
-            raise AnomalyError(
-                f"detect_anomaly: backward through {describe(node)} gave the gradient "
-                f"{contribution} for its input {describe(parent)} "
-                f"(local derivative {local} * upstream gradient {upstream})"
-            )
+        if MODE.anomaly and not (math.isfinite(contribution) and math.isfinite(parent.grad + contribution)):
+            raise AnomalyError(_nonfinite_gradient(node, k, parent, local, upstream, contribution))
         parent.grad += contribution
         done.append((parent, local, contribution, parent.grad))
     return done
+
+
+def _nonfinite_gradient(node: Value, k: int, parent: Value, local: float, upstream: float,
+                        contribution: float) -> str:
+    """Where a gradient turned infinite or NaN in backward, and the usual remedies."""
+    from .naming import edge_rule  # naming reads ops from value, which imports this module
+
+    if math.isfinite(contribution):  # each path's gradient is finite; their sum is not
+        return (f"detect_anomaly: backward through {describe(node)} adds {contribution} to the gradient "
+                f"{parent.grad} of its input {describe(parent)}, and the sum overflows a float: the gradients "
+                "reaching it along several paths are too large. Scale the values down, or clamp them (x.clamp(lo, hi))")
+    head = (f"detect_anomaly: backward through {describe(node)} gave the gradient {contribution} "
+            f"for its input {describe(parent)} (local derivative {local} * upstream gradient {upstream}")
+    rule = edge_rule(node, k)
+    if not math.isfinite(local):
+        return (head + f"). The op '{node.op}' has the local derivative {local} here ({rule}): its input sits "
+                "where its slope is infinite or undefined. Keep the input inside the domain: add an epsilon "
+                "(sqrt(x + 1e-12), log(x + 1e-12)), clamp it (x.clamp(1e-12, None)), or use a form with a "
+                "finite slope (log1p, softplus, nn's bce_with_logits instead of log(sigmoid(x)))")
+    if not math.isfinite(upstream):
+        return head + "). The gradient was already infinite when it reached this node: the upstream gradient given to backward() is not finite"
+    return (head + f"). The product of two finite numbers overflows ({rule}): the local derivatives along "
+            "the path from the output multiply up past 1.8e308, as a chain of * 1e200 does. Scale the "
+            "values, clamp them, or use log1p or bce_with_logits where large slopes come from")
 
 
 def describe(node: Value) -> str:

@@ -129,3 +129,30 @@ def formula(node: Value, names: dict[Value, str], digits: int = 4, notation: Not
         text = notation.call(op, parents)
         return notation.infix(text, "+", constant(rest)) if rest else text
     return notation.call(op, [*shown, *map(constant, params)])
+
+
+def edge_rule(node: Value, k: int, names: dict[Value, str] | None = None, notation: str = "plain") -> str:
+    """The rule behind the local derivative on the node's ``k``-th edge, in the names of its operands.
+
+    >>> from autograd import Value
+    >>> n = Value(0.5, "n"); o = n.tanh(); o.label = "o"
+    >>> edge_rule(o, 0)
+    'd tanh(n)/dn = 1 - tanh(n)^2'
+    >>> x = Value(2.0, "x"); edge_rule(3 * x, 0)
+    'd(3 * x)/dx = 3'
+    """
+    names = names or {}
+    args, params = operands(node)
+    op = node.op
+    name = lambda v, default: names.get(v) or v.label or default  # noqa: E731
+    if op.symbol_kind == "nary":  # sum: 1; dot: the other factor of the pair, or the constant one
+        parent, pairs = node.parents[k], params[0] if op.name == "dot" else 0
+        partner = node.parents[k + pairs] if k < pairs else node.parents[k - pairs] if k < 2 * pairs else None
+        local = name(partner, "the other factor") if partner is not None else format_constant(node.local_grads[k])
+        return f"d {op}(...)/d{name(parent, 'x_i')} = {local}"
+    value_positions = [i for i, arg in enumerate(args) if isinstance(arg, Value)]
+    shown = {operand: name(arg, operand) if isinstance(arg, Value) else format_constant(arg)
+             for operand, arg in zip(op.operands, args)}
+    shown |= {name: format_constant(value) for (name, _), value in zip(op.params, params)}
+    shown["out"] = names.get(node, node.label or "out")
+    return op.rule(value_positions[k], notation, **shown)

@@ -119,7 +119,7 @@ class Op(str):
         """Where the op is defined, as the table's conditions: ``x > 0``, or ``all real x``."""
         if not self.domain:
             return "all real " + " and ".join(self.operands)
-        return " and ".join(condition for condition, _, _ in self.domain)
+        return "; ".join(condition for condition, _, _ in self.domain)
 
 
 def unary(name: str, forward: str, derivative: str, rule: str, latex_rule: str, *,
@@ -147,10 +147,11 @@ def binary(name: str, forward: str, derivatives: tuple[str, str], rules: tuple[s
               constant_first=False, custom=False)
 
 
-def nary(name: str, rule: str, latex_rule: str, method: str) -> Op:
+def nary(name: str, operands: tuple[str, ...], rules: tuple[str, ...], latex_rules: tuple[str, ...],
+         method: str) -> Op:
     """A table entry for an op of any number of operands (``sum``, ``dot``); its forward is in ``value.py``."""
-    return Op(name, operands=("x_i",), params=(), forward="", derivatives=(), value_derivatives=(),
-              rules=(rule,), latex_rules=(latex_rule,), domain=(), overflow=None, symbol_kind="nary",
+    return Op(name, operands=operands, params=(), forward="", derivatives=(), value_derivatives=(),
+              rules=rules, latex_rules=latex_rules, domain=(), overflow=None, symbol_kind="nary",
               method=method, latex_name=rf"\operatorname{{{name}}}", points=(-3.0, 3.0), activation=False,
               constant_first=False, custom=False)
 
@@ -213,7 +214,7 @@ TABLE: tuple[Op, ...] = (
     # ---- activations ----
     unary("tanh", "math.tanh(x)", "1.0 - out * out", "1 - tanh($x)^2", r"1 - \tanh^{2} $x",
           latex_name=r"\tanh", activation=True),
-    unary("sigmoid", "1.0 / (1.0 + math.exp(-x)) if x >= 0 else 1.0 - 1.0 / (1.0 + math.exp(x))",
+    unary("sigmoid", "1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))",
           "out * (1.0 - out)", "sigmoid($x) (1 - sigmoid($x))", r"\sigma($x)\left(1 - \sigma($x)\right)",
           latex_name=r"\sigma", activation=True, points=(-6.0, 6.0)),
     unary("relu", "x if x > 0 else 0.0", "1.0 if x > 0 else 0.0", "1 if $x > 0, else 0", r"[$x > 0]",
@@ -243,8 +244,8 @@ TABLE: tuple[Op, ...] = (
     unary("cosh", "math.cosh(x)", "math.sinh(x)", "sinh($x)", r"\sinh $x", latex_name=r"\cosh",
           overflow=OVERFLOWS),
     # ---- n-ary: one node however many operands (forward and fast paths in value.py) ----
-    nary("sum", "1", "1", method="sum"),
-    nary("dot", "the other factor: d(x_i y_i)/dx_i = y_i", r"y_i", method="dot"),
+    nary("sum", ("x_i",), ("1",), ("1",), method="sum"),
+    nary("dot", ("x_i", "y_i"), ("$y_i", "$x_i"), ("$y_i", "$x_i"), method="dot"),
 )
 
 BY_NAME: dict[str, Op] = {op.name: op for op in TABLE}

@@ -510,16 +510,14 @@ class _ValueMath:
     """``math`` for derivative expressions evaluated on Values: ``math.cos(v)`` is ``v.cos()``."""
 
     def __getattr__(self, name: str) -> Any:
-        real = getattr(math, name)
-        if callable(real):
-            method = name
+        on_floats = getattr(math, name)
+        found = on_floats
+        if callable(on_floats):
+            def found(x: Any, *rest: Any) -> Any:
+                return getattr(x, name)(*rest) if isinstance(x, Value) else on_floats(x, *rest)
 
-            def function(x: Any, *rest: Any) -> Any:
-                return getattr(x, method)(*rest) if isinstance(x, Value) else real(x, *rest)
-
-            real = function
-        setattr(self, name, real)
-        return real
+        setattr(self, name, found)  # looked up once
+        return found
 
 
 def _data(x: Operand) -> float:
