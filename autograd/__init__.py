@@ -9,6 +9,7 @@
 """
 
 from .custom import check_op, custom_op
+from .functional import grad, hessian, jacobian, jvp, mode_costs
 from .gradient_check import GradcheckError, GradcheckReport, gradcheck
 from .graph import depth, topological_order
 from .modes import AnomalyError, detect_anomaly, no_grad
@@ -34,9 +35,14 @@ __all__ = [
     "dot",
     "draw",
     "explain",
+    "grad",
     "gradcheck",
+    "hessian",
+    "jacobian",
+    "jvp",
     "maximum",
     "minimum",
+    "mode_costs",
     "no_grad",
     "render",
     "topological_order",

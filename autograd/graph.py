@@ -46,10 +46,21 @@ def topological_order(root: Value) -> list[Value]:
     >>> [n.label or n.op for n in topological_order(c)]
     ['+', '*', 'a']
     """
+    return topological_order_of([root])
+
+
+def topological_order_of(roots: list[Value]) -> list[Value]:
+    """``topological_order`` of several roots at once: every node under any of them, once each.
+
+    >>> from autograd import Value
+    >>> a = Value(1.0, "a"); b = a * 2; c = a + 1
+    >>> [n.label or n.op for n in topological_order_of([b, c])]
+    ['+', '*', 'a']
+    """
     order = []
     expanded = set()
     listed = set()
-    stack = [root]
+    stack = list(reversed(roots))
     while stack:
         node = stack.pop()
         if node in listed:
