@@ -22,7 +22,7 @@ Values = Value | Sequence[Value]
 
 
 def _as_list(values: Values, what: str) -> list[Value]:
-    listed = [values] if isinstance(values, Value) else list(values)
+    listed = [values] if isinstance(values, Value) else list(values) if isinstance(values, (list, tuple)) else [values]
     for v in listed:
         if not isinstance(v, Value):
             raise TypeError(f"{what} must be Values (or one Value), got {type(v).__name__}: {v!r:.40}")
