@@ -17,6 +17,7 @@ CASES = [
     ("optimizers.py", ["optimizers.png"], "Adam"),
     ("vanishing_gradients.py", ["vanishing_gradients.png"], "layer 1 / last layer"),
     ("rnn.py", ["rnn.png"], "no recursion"),
+    ("second_order.py", ["second_order.png"], "Newton: "),
 ]
 
 
