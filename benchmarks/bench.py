@@ -5,6 +5,7 @@
 2. Elementary ops: forward + backward of a 100,000-op chain, time per op.
 3. Memory: tracemalloc bytes per node of that chain after its forward pass.
 4. Depth: the longest chain of x * 1.0 each engine backpropagates (1e3 .. 1e6).
+5. Second order: the 10x10 Hessian of a small tanh MLP's loss, here and in PyTorch scalars.
 Ratios are taken within this one process run, so they hold on a noisy machine. Prints a
 table and writes out/bench.json. Run: make bench (installs micrograd and torch first).
 """
@@ -25,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import hessian_workload  # noqa: E402
 import training_step  # noqa: E402
 
 from autograd import Value, topological_order  # noqa: E402
@@ -86,6 +88,16 @@ def time_training(make_step: Callable[[], Callable[[], float]]) -> dict:
         losses.append(step())
         times.append(time.perf_counter() - start)
     return {"step_s": statistics.median(times), "losses": losses}
+
+
+def time_hessian(make: Callable[[], Callable[[], list[list[float]]]]) -> dict:
+    run = make()
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        matrix = run()
+        times.append(time.perf_counter() - start)
+    return {"hessian_s": statistics.median(times), "trace": sum(matrix[i][i] for i in range(len(matrix)))}
 
 
 def time_chain(engine: dict, n_ops: int = CHAIN_OPS) -> dict:
@@ -165,7 +177,7 @@ def run_with_deep_stack(work: Callable[[], dict]) -> dict:
 
 
 def measure() -> dict:
-    results: dict = {"training": {}, "chain": {}, "memory": {}, "depth": {}}
+    results: dict = {"training": {}, "chain": {}, "memory": {}, "depth": {}, "hessian": {}}
     for name, make_step in training_step.ENGINES.items():
         try:
             results["training"][name] = run_with_deep_stack(lambda make_step=make_step: time_training(make_step))
@@ -180,6 +192,11 @@ def measure() -> dict:
         if name != "pytorch":  # tracemalloc does not see torch's C++ allocations
             results["memory"][name] = memory(engine)
         results["chain"][name] = run_with_deep_stack(lambda engine=engine: time_chain(engine))
+    for name, make in hessian_workload.ENGINES.items():
+        try:
+            results["hessian"][name] = time_hessian(make)
+        except ImportError as error:
+            results["hessian"][name] = {"missing": f"{error.name} is not installed"}
     return results
 
 
@@ -240,6 +257,15 @@ def print_table(results: dict, checks: dict) -> None:
             print(f"   {name:10} {row['missing']}")
             continue
         print(f"   {name:10} {row['deepest_ok']:>10,} ops" + (f"  (then {row['failure']})" if row["failure"] else ""))
+
+    print(f"\n5. Second order: the 10x10 Hessian of MLP(1, [3, 1]) tanh's mse loss on 20 points; median of {REPEATS}")
+    for name, row in results["hessian"].items():
+        if "missing" in row:
+            print(f"   {name:10} {row['missing']}")
+            continue
+        ours = results["hessian"]["chainrule"]["hessian_s"]
+        relation = "" if name == "chainrule" else f"  chainrule is {row['hessian_s'] / ours:5.1f}x faster"
+        print(f"   {name:10} {row['hessian_s'] * 1000:9.1f} ms{relation}   (trace {row['trace']:.6f})")
 
     print("\nTargets")
     for name, check in checks.items():

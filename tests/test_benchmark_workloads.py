@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import hessian_workload  # noqa: E402
 import training_step  # noqa: E402
 
 
@@ -33,3 +34,12 @@ def test_bench_chain_runs_on_a_small_graph():
     assert timing["grad"] != 0 and timing["total_s"] > 0
     used = bench.memory(engine, n_ops=600)
     assert used["nodes"] == 601 and used["bytes_per_node"] < 400
+
+
+def test_the_hessian_workload_is_the_same_matrix_in_pytorch():
+    if not available("torch"):
+        pytest.skip("torch is not installed (the parity extra installs it)")
+    ours, theirs = hessian_workload.make_chainrule()(), hessian_workload.make_pytorch()()
+    assert len(ours) == len(ours[0]) == 10
+    for row, other in zip(ours, theirs):
+        assert row == pytest.approx(other, rel=1e-12, abs=1e-14)
