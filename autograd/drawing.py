@@ -85,7 +85,7 @@ def draw(
             f"<td><b>{html.escape(names[node])}</b></td><td>│</td><td>data {fmt(node.data)}</td>"
             f"<td>│</td><td>grad {fmt(node.grad)}</td></tr></table>>"
         )
-        dot.node(value_node_id(k), label, tooltip=names[node], **attrs)
+        dot.node(value_node_id(k), label, tooltip=html.escape(names[node]), **attrs)
         if not node.op:
             continue
         op_id = f"op-{k}"

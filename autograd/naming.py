@@ -1,8 +1,10 @@
 """Names and formulas for nodes, shared by explanations, pictures and the player.
 
-A node is called by its label when it has one, else by a stable auto-name ``v0``, ``v1``,
-... numbered in forward order (leaves and early ops first). Number operands are not nodes;
-each node keeps its constants exactly, and ``formula`` shows them as they were written.
+A node is called by its label when it has one; an unlabelled op node by what it computes
+when that is short (``x*w``, ``tanh(n)``); anything else by ``v<k>``, numbered in forward
+order. Two nodes never share a name: a repeated one gets a suffix (``x``, ``x#2``). Number
+operands are not nodes; each node keeps its constants exactly, and ``formula`` shows them
+as they were written.
 """
 
 from __future__ import annotations
@@ -10,23 +12,72 @@ from __future__ import annotations
 import re
 
 from .graph import topological_order
+from .ops import BY_NAME
 from .text import format_constant, format_number
 from .value import Value, operands
 
 
+MAX_AUTO_NAME = 12  # characters: a longer formula is a poor name, v<k> is used instead
+
+
 def node_names(root: Value) -> dict[Value, str]:
-    """Every node under ``root`` mapped to its label, or an auto-name ``v<k>`` in forward order.
+    """Every node under ``root`` mapped to a distinct name, in forward order.
+
+    A label is the name; an unlabelled op node is named by its formula when that is short;
+    any other node ``v<k>``. A name met again gets ``#2``, ``#3``...
 
     >>> from autograd import Value
-    >>> x = Value(2.0, "x")
-    >>> names = node_names((x * 3).tanh())
-    >>> sorted(names.values())
-    ['v1', 'v2', 'x']
+    >>> x = Value(2.0, "x"); w = Value(-3.0, "w"); also_x = Value(1.0, "x")
+    >>> names = node_names(((x * w + also_x) * 3).tanh())
+    >>> list(names.values())
+    ['x', 'w', 'x*w', 'x#2', 'v4', 'v4*3', 'v6']
     """
-    names = {}
+    names: dict[Value, str] = {}
+    taken: set[str] = set()
     for k, node in enumerate(reversed(topological_order(root))):
-        names[node] = node.label or f"v{k}"
+        name = node.label or _auto_name(node, names, k)
+        if name in taken:
+            name = next(f"{name}#{n}" for n in range(2, len(taken) + 3) if f"{name}#{n}" not in taken)
+        taken.add(name)
+        names[node] = name
     return names
+
+
+def _auto_name(node: Value, names: dict[Value, str], k: int) -> str:
+    """The node's formula when it is short and its operands have plain names (no formula in a formula)."""
+    if node.op and all(_plain(names[p]) for p in node.parents):
+        text = compact(formula(node, names))
+        if len(text) <= MAX_AUTO_NAME:
+            return text
+    return f"v{k}"
+
+
+def compact(text: str) -> str:
+    """A formula written tight enough to be a name: ``x * w`` -> ``x*w``."""
+    return text.replace(" * ", "*").replace(" / ", "/").replace(" ** ", "**")
+
+
+def _plain(name: str) -> bool:
+    return re.fullmatch(r"[\w.#']+", name) is not None
+
+
+def _bracketed(name: str) -> str:
+    """A name as it reads after ``d`` in ``dy/dx``: in brackets when it is a formula, ``d(x*w)``."""
+    return name if _plain(name) else f"({name})"
+
+
+# How tightly each infix op binds, to bracket an operand whose name is a formula only where needed.
+BINDING = {"+": 1, "-": 1, "*": 2, "/": 2, "%": 2, "**": 3}
+
+
+def _operand(name: str, operand: Value, op: str, right: bool) -> str:
+    """An operand's name inside an infix formula: ``(x + y) * 2`` but ``x*w + b``."""
+    if not name or _plain(name):
+        return name
+    inner = BINDING.get(operand.op, 4) if operand.op and name != operand.label else 0  # a label: always bracket
+    outer = BINDING[op]
+    same_needs = (op in ("-", "/", "%") and right) or (op == "**" and not right)
+    return f"({name})" if inner < outer or (inner == outer and same_needs) else name
 
 
 class Notation:
@@ -45,7 +96,7 @@ class Notation:
         return text
 
     def derivative(self, of: str, by: str) -> str:
-        return f"d{of}/d{by}"
+        return f"d{_bracketed(of)}/d{_bracketed(by)}"
 
     def times(self) -> str:
         return "*"
@@ -74,12 +125,29 @@ class Latex(Notation):
         return rf"{name}\left({', '.join(args)}\right)"
 
     def name(self, name: str) -> str:
-        """``w1`` -> ``w_{1}``, ``w_h`` -> ``w_{h}``; longer names upright."""
+        """``w1`` -> ``w_{1}``, ``w_h`` -> ``w_{h}``; longer names upright; a formula name as math."""
+        if name and not _plain(name):
+            return rf"\left({self._formula_name(name)}\right)"
         match = re.fullmatch(r"([A-Za-z])(?:_([A-Za-z0-9]+)|([0-9]+))?", name)
         if match:
             index = match[2] or match[3]
             return match[1] + (f"_{{{index}}}" if index else "")
         return rf"\mathrm{{{_escape(name)}}}"
+
+    def _formula_name(self, name: str) -> str:
+        """An auto-name like ``x*w1`` or ``tanh(n)`` in LaTeX: ``x \\cdot w_{1}``, ``\\tanh(n)``."""
+        tokens = re.findall(r"[A-Za-z_][\w.#']*|\d+\.?\d*(?:e[+-]?\d+)?|\*\*|\S", name)
+        out, close = [], ""
+        for k, token in enumerate(tokens):
+            if token[0].isalpha() or token[0] == "_":
+                following = tokens[k + 1] if k + 1 < len(tokens) else ""
+                op = BY_NAME.get(token) if following == "(" else None
+                text = op.latex_name if op is not None else self.name(token)
+            else:
+                text = {"*": r" \cdot ", "**": "^{", "+": " + ", "-": " - ", "/": " / "}.get(token, _escape(token))
+            out.append(text + close)
+            close = "}" if token == "**" else ""
+        return "".join(out) + close
 
     def number(self, text: str) -> str:
         mantissa, _, exponent = text.partition("e")
@@ -109,7 +177,7 @@ def formula(node: Value, names: dict[Value, str], digits: int = 4, notation: Not
     >>> x = Value(2.0, "x")
     >>> y = 1 - x / 4
     >>> formula(y, node_names(y))
-    '1 - v1'
+    '1 - x/4'
     >>> print(formula(y.parents[0], node_names(y), notation=LATEX))
     \\frac{x}{4}
     """
@@ -120,6 +188,9 @@ def formula(node: Value, names: dict[Value, str], digits: int = 4, notation: Not
     constant = lambda c: notation.number(format_constant(c, digits))  # noqa: E731
     shown = [notation.name(names[a]) if isinstance(a, Value) else constant(a) for a in args]
     if op.symbol_kind == "infix":
+        if notation is PLAIN:
+            shown = [_operand(text, a, op, k == 1) if isinstance(a, Value) else text
+                     for k, (text, a) in enumerate(zip(shown, args))]
         return notation.infix(shown[0], op, shown[1])
     if op.symbol_kind == "prefix":
         return f"-{shown[0]}"
@@ -156,3 +227,17 @@ def edge_rule(node: Value, k: int, names: dict[Value, str] | None = None, notati
     shown |= {name: format_constant(value) for (name, _), value in zip(op.params, params)}
     shown["out"] = names.get(node, node.label or "out")
     return op.rule(value_positions[k], notation, **shown)
+
+
+def defining_formula(node: Value, names: dict[Value, str], digits: int = 4, notation: Notation = PLAIN) -> str:
+    """The formula that says how ``node`` was made, or "" for a leaf or a node named by that formula.
+
+    >>> from autograd import Value
+    >>> x = Value(2.0, "x"); y = (x * 3).tanh(); y.label = "y"
+    >>> names = node_names(y)
+    >>> defining_formula(y, names), defining_formula(y.parents[0], names)
+    ('tanh(x*3)', '')
+    """
+    if not node.op or compact(formula(node, names, digits)) == names[node]:
+        return ""
+    return formula(node, names, digits, notation)

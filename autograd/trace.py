@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .graph import chain_rule_at, one_pass, scratch_grads, topological_order
-from .naming import LATEX, PLAIN, Notation, formula, node_names
+from .naming import LATEX, PLAIN, Notation, defining_formula, node_names
 from .text import format_number
 
 if TYPE_CHECKING:
@@ -120,15 +120,15 @@ def explain(root: Value, digits: int = 4, style: str = "text") -> str:
     >>> print(explain(y))
     forward
       x = 2.0
-      v1 = x * 3 = 6.0
-      y = tanh(v1) = 1.0
+      x*3 = 6.0
+      y = tanh(x*3) = 1.0
     backward: the chain rule from y back to the inputs, dy/dy = 1
-      dy/dv1 += dy/dy * dy/dv1 = 1.0 * 2.458e-05 = 2.458e-05
-      dy/dx += dy/dv1 * dv1/dx = 2.458e-05 * 3.0 = 7.373e-05
+      dy/d(x*3) += dy/dy * dy/d(x*3) = 1.0 * 2.458e-05 = 2.458e-05
+      dy/dx += dy/d(x*3) * d(x*3)/dx = 2.458e-05 * 3.0 = 7.373e-05
     gradients
       dy/dx = 7.373e-05
-    >>> print(explain(y, style="latex").splitlines()[2])
-    v_{1} &= x \\cdot 3 = 6.0 \\\\
+    >>> print(explain(y, style="latex").splitlines()[3])
+    y &= \\tanh\\left(\\left(x \\cdot 3\\right)\\right) = 1.0 \\\\
     """
     if style not in STYLES:
         raise ValueError(f"explain style must be one of {', '.join(STYLES)}, got {style!r}")
@@ -150,13 +150,14 @@ def forward_rows(root: Value, names: dict[Value, str], digits: int = 4,
     >>> from autograd import Value
     >>> x = Value(2.0, "x"); y = x * 3
     >>> forward_rows(y, node_names(y))
-    [('x', '2.0'), ('v1', 'x * 3 = 6.0')]
+    [('x', '2.0'), ('x*3', '6.0')]
     """
     fmt = lambda x: notation.number(format_number(x, digits))  # noqa: E731
-    return [
-        (notation.name(names[node]), f"{formula(node, names, digits, notation)} = {fmt(node.data)}" if node.op else fmt(node.data))
-        for node in reversed(topological_order(root))
-    ]
+    rows = []
+    for node in reversed(topological_order(root)):
+        made = defining_formula(node, names, digits, notation)  # "" for x*w: not x*w = x * w = -6.0
+        rows.append((notation.name(names[node]), f"{made} = {fmt(node.data)}" if made else fmt(node.data)))
+    return rows
 
 
 def _layout(style: str, root: str, forward: list, backward: list, gradients: list) -> str:

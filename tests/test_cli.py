@@ -29,8 +29,8 @@ def test_explain_prints_forward_steps_and_gradients(capsys):
     assert status == 0 and err == ""
     lines = out.splitlines()
     assert lines[0] == "f = tanh(x*w + b)"
-    assert "  v2 = x * w = -6.0" in lines and "  f = tanh(v4) = 0.7071" in lines
-    assert "  df/dw += df/dv2 * dv2/dw = 0.5 * 2.0 = 1.0" in lines
+    assert "  x*w = -6.0" in lines and "  v4 = x*w + b = 0.8814" in lines and "  f = tanh(v4) = 0.7071" in lines
+    assert "  df/dw += df/d(x*w) * d(x*w)/dw = 0.5 * 2.0 = 1.0" in lines
     assert lines[-3:] == ["  df/dx = -1.5", "  df/dw = 1.0", "  df/db = 0.5"]
 
 
@@ -40,7 +40,7 @@ def test_json_gives_the_same_as_data(capsys):
     assert status == 0
     assert data["output"] == 11.0 and data["inputs"] == {"x": 3.0, "y": 4.0}
     assert data["gradients"] == {"x": 6.0, "y": 0.25}
-    assert data["forward"][-1]["name"] == "f" and data["forward"][-1]["formula"] == "v1 + v3"
+    assert data["forward"][-1]["name"] == "f" and data["forward"][-1]["formula"] == "x*x + sqrt(y)"
     assert len(data["steps"]) == 3 and data["steps"][0]["edges"][0]["contribution"] == 1.0
 
 

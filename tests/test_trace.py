@@ -26,8 +26,8 @@ def test_each_step_is_one_node_with_its_chain_rule_lines():
     assert b.grad == pytest.approx(0.5) and x1.grad == 0.0  # x1 not reached yet
     rest = list(steps)
     last = rest[-1]
-    assert str(last) == ("do/dx1 += do/dv2 * dv2/dx1 = 0.5 * -3.0 = -1.5\n"
-                         "do/dw1 += do/dv2 * dv2/dw1 = 0.5 * 2.0 = 1.0")
+    assert str(last) == ("do/dx1 += do/d(x1*w1) * d(x1*w1)/dx1 = 0.5 * -3.0 = -1.5\n"
+                         "do/dw1 += do/d(x1*w1) * d(x1*w1)/dw1 = 0.5 * 2.0 = 1.0")
     assert (x1.grad, w1.grad) == pytest.approx((-1.5, 1.0))
 
 
@@ -79,7 +79,18 @@ def test_auto_names_are_stable_and_labels_win():
     y = (x * 2 + 1).exp()
     first, second = node_names(y), node_names(y)
     assert first == second
-    assert [first[n] for n in (x, y)] == ["x", "v3"]
+    assert list(first.values()) == ["x", "x*2", "v2", "exp(v2)"]  # a formula in a formula is no name
+    y.label = "y"
+    assert node_names(y)[y] == "y"
+
+
+def test_repeated_labels_get_a_suffix_everywhere():
+    a, b = Value(2.0, "x"), Value(3.0, "x")
+    y = a * b
+    y.label = "y"
+    assert list(node_names(y).values()) == ["x", "x#2", "y"]
+    text = explain(y)
+    assert "dy/dx = 3.0" in text and "dy/dx#2 = 2.0" in text
 
 
 @pytest.mark.parametrize(
@@ -105,7 +116,11 @@ def test_auto_names_are_stable_and_labels_win():
         (lambda x, y: x.tanh(), "tanh(x)"),
         (lambda x, y: Value.sum([x, y, 2.0]), "sum(x, y) + 2"),
         (lambda x, y: Value.dot([x, y], [1.0, 2.0]), "dot(x, y)"),
-        (lambda x, y: (-x).leaky_relu(0.1), "leaky_relu(v1, 0.1)"),
+        (lambda x, y: (-x).leaky_relu(0.1), "leaky_relu(-x, 0.1)"),
+        (lambda x, y: (x + y) * 2, "(x + y) * 2"),  # an operand named by its formula, bracketed where needed
+        (lambda x, y: (x * y) ** 2, "(x*y) ** 2"),
+        (lambda x, y: 1 - (x - y), "1 - (x - y)"),
+        (lambda x, y: x * y + 1, "x*y + 1"),
     ],
 )
 def test_formulas_show_number_operands(make, text):
@@ -119,9 +134,9 @@ def test_explain_shows_forward_backward_and_gradients_and_restores_grads():
     x1 = leaves["x1"]
     text = explain(o)
     assert text.splitlines()[0] == "forward"
-    assert "  v2 = x1 * w1 = -6.0" in text
+    assert "  x1*w1 = -6.0" in text and "  v6 = x1*w1 + x2*w2 = -6.0" in text
     assert "  o = tanh(n) = 0.7071" in text
-    assert "  do/dw1 += do/dv2 * dv2/dw1 = 0.5 * 2.0 = 1.0" in text
+    assert "  do/dw1 += do/d(x1*w1) * d(x1*w1)/dw1 = 0.5 * 2.0 = 1.0" in text
     assert text.splitlines()[-5:] == ["  do/dx1 = -1.5", "  do/dw1 = 1.0", "  do/dx2 = 0.5", "  do/dw2 = 0.0", "  do/db = 0.5"]
     assert x1.grad == 0.0  # explain leaves the grads as they were
 
@@ -139,10 +154,11 @@ def test_explain_in_latex_and_markdown():
     y.label = "y"
     latex = explain(y, style="latex").splitlines()
     assert latex[0] == r"\begin{align*}" and latex[-1] == r"\end{align*}"
-    assert r"v_{2} &= x \cdot w_{1} = -6.0 \\" in latex
-    assert r"y &= \tanh\left(v_{2}\right) = -1.0 \\" in latex
-    assert (r"&\frac{\partial y}{\partial x} \mathrel{+}= \frac{\partial y}{\partial v_{2}} \cdot "
-            r"\frac{\partial v_{2}}{\partial x} = 2.458 \times 10^{-5} \cdot \left(-3.0\right) = "
+    xw = r"\left(x \cdot w_{1}\right)"  # the node named x*w1, as math
+    assert xw + r" &= -6.0 \\" in latex
+    assert r"y &= \tanh\left(" + xw + r"\right) = -1.0 \\" in latex
+    assert (r"&\frac{\partial y}{\partial x} \mathrel{+}= \frac{\partial y}{\partial " + xw + r"} \cdot "
+            r"\frac{\partial " + xw + r"}{\partial x} = 2.458 \times 10^{-5} \cdot \left(-3.0\right) = "
             r"-7.373 \times 10^{-5} \\") in latex
     markdown = explain(y, style="markdown")
     assert markdown.startswith("**Forward**") and r"- $\frac{\partial y}{\partial w_{1}} = 4.915 \times 10^{-5}$" in markdown
