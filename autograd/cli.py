@@ -21,6 +21,7 @@ from .naming import formula, node_names
 from .ops import cheat_sheet
 from .text import format_number
 from .trace import STYLES, explain, forward_rows
+from .tree import text_graph
 from .value import Value
 
 BAD_INPUT = 2
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain_cmd.add_argument("--png", metavar="PATH", help="also draw the graph to a PNG file")
     explain_cmd.add_argument("--html", metavar="PATH", help="also write the step-by-step HTML player")
     explain_cmd.add_argument("--json", action="store_true", help="print the same as JSON data")
+    explain_cmd.add_argument("--tree", action="store_true", help="also print the graph as a text tree (no Graphviz needed)")
     explain_cmd.add_argument("--step", action="store_true", help="pause for Enter between backward steps")
     explain_cmd.add_argument("--style", choices=STYLES, default="text",
                              help="text (default), markdown (math in $...$) or latex (an align* block)")
@@ -123,7 +125,19 @@ def as_json(text: str, out: Value, inputs: dict[str, Value], digits: int) -> dic
     }
 
 
+PICTURES = (("svg", (".svg",)), ("png", (".png",)), ("html", (".html", ".htm")))
+
+
+def check_picture_paths(args: argparse.Namespace) -> None:
+    """Refuse a picture path with the wrong suffix before anything is printed (--png graph.svg)."""
+    for option, suffixes in PICTURES:
+        path = getattr(args, option)
+        if path and not path.lower().endswith(suffixes):
+            raise UsageError(f"--{option} writes a {suffixes[0]} file; got {path!r} (name it like graph{suffixes[0]})")
+
+
 def run_explain(args: argparse.Namespace) -> int:
+    check_picture_paths(args)
     out, inputs = build(args.expression, args.inputs)
     if args.json:
         print(json.dumps(as_json(args.expression, out, inputs, args.digits), indent=2))
@@ -133,6 +147,10 @@ def run_explain(args: argparse.Namespace) -> int:
         if args.style == "text":
             print(f"{OUTPUT_NAME} = {args.expression.strip()}")
         print(explain(out, args.digits, args.style))
+    if not out.grad:  # the CLI's own graph: its pictures and tree show the gradients just explained
+        out.backward()
+    if args.tree:
+        print(text_graph(out, args.digits))
     write_pictures(out, args)
     return 0
 
@@ -169,7 +187,7 @@ def write_pictures(out: Value, args: argparse.Namespace) -> None:
 
     for path, write in ((args.svg, render), (args.png, render), (args.html, write_player)):
         if path:
-            write(out, path, digits=args.digits)
+            write(out, path, digits=args.digits, edge_labels="rule")
             print(f"wrote {path}", file=sys.stderr)
 
 

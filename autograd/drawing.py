@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import html
+import math
 import os
+import re
+from collections import Counter
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,7 +16,7 @@ import graphviz
 
 from .files import write_atomically
 from .graph import edges, topological_order
-from .naming import formula, node_names
+from .naming import PLAIN, bracketed, edge_rule, formula, node_names
 from .text import format_constant, format_number
 from .value import operands
 
@@ -39,17 +42,26 @@ def value_node_id(index: int) -> str:
 def draw(
     root: Value,
     digits: int = 4,
-    rankdir: str = "LR",
-    edge_labels: bool = False,
+    rankdir: str = "auto",
+    edge_labels: bool | str = False,
     highlight: BackwardStep | None = None,
     max_nodes: int = MAX_NODES,
+    scale: float = 1.0,
+    size: str | None = None,
+    dpi: float | None = None,
 ) -> graphviz.Digraph:
     """The graph under ``root`` as a ``graphviz.Digraph`` (Jupyter shows it inline).
 
     Value nodes show name, data and grad to ``digits`` significant digits; each op is a
-    small node of its own. ``edge_labels`` writes each edge's local derivative on it;
-    ``highlight`` marks a ``BackwardStep``: the node, its upstream gradient and what it
-    sends to each parent.
+    small node of its own. ``edge_labels`` writes each edge's local derivative on it:
+    ``"rule"`` (or True) with the op's rule, ``∂o/∂n = 1 - tanh(n)^2 = 0.5``; ``"number"``
+    only its value. ``highlight`` marks a ``BackwardStep``: the node, its upstream gradient
+    and what it sends to each parent (arrows keep pointing forward, as in the player).
+    ``rankdir`` is Graphviz's (LR, TB, RL, BT) or "auto": whichever of LR and TB gives a
+    picture closer to a 16:9 slide (a long chain left to right, a wide one top to bottom).
+    For slides: ``scale`` multiplies every font and line, ``size`` is Graphviz's size in
+    inches (``"16,9"`` fits a 16:9 slide; end it with ``!`` to scale up), ``dpi`` sets a PNG's
+    resolution.
 
     >>> from autograd import Value
     >>> x = Value(2.0, "x"); y = (x * 3).tanh()
@@ -62,16 +74,27 @@ def draw(
             f"the graph has {len(order)} value nodes; draw() lays out at most {max_nodes} by default "
             f"because Graphviz slows down sharply past that. Pass max_nodes={len(order)} to draw it anyway."
         )
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"rankdir must be one of LR, TB, RL, BT, got {rankdir!r}")
+    if rankdir not in ("auto", "LR", "TB", "RL", "BT"):
+        raise ValueError(f"rankdir must be one of auto, LR, TB, RL, BT, got {rankdir!r}")
+    if rankdir == "auto":
+        rankdir = slide_direction(order)
+    if edge_labels not in EDGE_LABELS:
+        raise ValueError(f"edge_labels must be one of {', '.join(map(repr, EDGE_LABELS))}, got {edge_labels!r}")
+    as_number(scale, "scale", 0.1, 10)
     names = node_names(root)
     index = {node: k for k, node in enumerate(order)}
     sent = {e.parent: e for e in highlight.edges} if highlight else {}
     step_node = highlight.node if highlight else None
 
-    dot = graphviz.Digraph(graph_attr={"rankdir": rankdir, "bgcolor": "white"},
-                           node_attr={"fontname": "Helvetica", "fontsize": "11"},
-                           edge_attr={"color": "#495057", "arrowsize": "0.7", "fontname": "Helvetica", "fontsize": "10"})
+    graph_attr = {"rankdir": rankdir, "bgcolor": "white"}
+    if size is not None:
+        graph_attr["size"] = _checked_size(size)
+    if dpi is not None:
+        graph_attr["dpi"] = f"{as_number(dpi, 'dpi', 10, 1200):g}"
+    dot = graphviz.Digraph(graph_attr=graph_attr,
+                           node_attr={"fontname": "Helvetica", "fontsize": f"{11 * scale:g}", "penwidth": f"{scale:g}"},
+                           edge_attr={"color": "#495057", "arrowsize": f"{0.7 * scale:g}", "fontname": "Helvetica",
+                                      "fontsize": f"{10 * scale:g}", "penwidth": f"{scale:g}"})
     fmt = lambda x: format_number(x, digits)  # noqa: E731
     for node in order:
         k = index[node]
@@ -89,24 +112,70 @@ def draw(
         if not node.op:
             continue
         op_id = f"op-{k}"
-        dot.node(op_id, html.escape(_op_label(node, digits)), shape="circle", width="0.3", fixedsize="false",
+        dot.node(op_id, _text(_op_label(node, digits)), shape="circle", width="0.3", fixedsize="false",
                  style="filled", fillcolor="#e7f5ff" if node is not step_node else "#ffe8cc",
-                 id=op_id, fontsize="10", margin="0.02")
+                 id=op_id, fontsize=f"{10 * scale:g}", margin="0.02")
         out_style = {}
         if node is step_node:
-            upstream = f"d{highlight.root_name}/d{names[node]} = {fmt(highlight.upstream)}"
-            out_style = {"color": HIGHLIGHT, "penwidth": "2.5", "label": upstream, "fontcolor": HIGHLIGHT}
+            upstream = f"{PLAIN.derivative(highlight.root_name, names[node])} = {fmt(highlight.upstream)}"
+            out_style = {"color": HIGHLIGHT, "penwidth": f"{2.5 * scale:g}", "label": _text(upstream),
+                         "fontcolor": HIGHLIGHT}
         dot.edge(op_id, value_node_id(k), id=f"edge-{op_id}", **out_style)
-        for parent, local in zip(*edges(node)):
+        for j, (parent, local) in enumerate(zip(*edges(node))):
             attrs = {}
             if edge_labels:
-                attrs["label"] = f"∂ {fmt(local)}"
+                attrs["label"] = _text(_edge_label(node, j, parent, local, names, digits, edge_labels))
             if node is step_node:
-                attrs = {"color": HIGHLIGHT, "penwidth": "2.5", "dir": "back",
-                         "label": f"d{highlight.root_name}/d{names[parent]} += {fmt(sent[parent].contribution)}",
-                         "fontcolor": HIGHLIGHT}
+                sends = f"{PLAIN.derivative(highlight.root_name, names[parent])} += {fmt(sent[parent].contribution)}"
+                attrs = {"color": HIGHLIGHT, "penwidth": f"{2.5 * scale:g}", "label": _text(sends), "fontcolor": HIGHLIGHT}
             dot.edge(value_node_id(index[parent]), op_id, id=f"edge-{index[parent]}-{op_id}", **attrs)
     return dot
+
+
+EDGE_LABELS = (False, True, "rule", "number")
+BOX_ASPECT = 4.0  # a value box is about four times as wide as it is tall
+
+
+def slide_direction(order: list[Value]) -> str:
+    """LR or TB, whichever lays ``order`` out closer to 16:9 (estimated from its ranks and their width)."""
+    level: dict[Value, int] = {}
+    for node in order:  # forward order: parents first
+        level[node] = 1 + max((level[p] for p in edges(node)[0]), default=-1)
+    ranks = 2 * max(level.values()) + 1  # an op node between each pair of value ranks
+    breadth = max(Counter(level.values()).values())
+    lr = ranks * BOX_ASPECT / breadth / 1.5  # width / height, counting rank gaps as half a box
+    tb = breadth * BOX_ASPECT / ranks
+    target = 16 / 9
+    return "LR" if abs(math.log(lr / target)) <= abs(math.log(tb / target)) else "TB"
+
+
+def _edge_label(node: Value, k: int, parent: Value, local: float, names: dict[Value, str], digits: int,
+                mode: bool | str) -> str:
+    """``∂o/∂n = 1 - tanh(n)^2 = 0.5``, or ``∂o/∂n = 0.5``: the local derivative on one edge."""
+    head = f"∂{bracketed(names[node])}/∂{bracketed(names[parent])}"
+    number = format_number(local, digits)
+    if mode == "number":
+        return f"{head} = {number}"
+    rule = edge_rule(node, k, names, whole=False)
+    plain_number = rule.replace(".", "", 1).lstrip("-").isdigit()  # "3", "-1": the rule is already the number
+    return f"{head} = {number}" if plain_number else f"{head} = {rule} = {number}"
+
+
+def _text(text: str) -> str:
+    """A learner's text as a DOT string: never HTML, never an escape sequence (``\\N``), entities escaped."""
+    return graphviz.nohtml(html.escape(text).replace("\\", "\\\\"))
+
+
+def _checked_size(size: str) -> str:
+    if not isinstance(size, str) or not re.fullmatch(r"\d+(\.\d+)?,\d+(\.\d+)?!?", size.strip()):
+        raise ValueError(f'size is Graphviz\'s "width,height" in inches, like "16,9" or "16,9!", got {size!r}')
+    return size.strip()
+
+
+def as_number(value: object, what: str, lo: float, hi: float) -> float:
+    if not isinstance(value, (int, float)) or not lo <= value <= hi:
+        raise ValueError(f"{what} must be a number from {lo:g} to {hi:g}, got {value!r}")
+    return float(value)
 
 
 def _op_label(node: Value, digits: int) -> str:

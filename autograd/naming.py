@@ -61,7 +61,7 @@ def _plain(name: str) -> bool:
     return re.fullmatch(r"[\w.#']+", name) is not None
 
 
-def _bracketed(name: str) -> str:
+def bracketed(name: str) -> str:
     """A name as it reads after ``d`` in ``dy/dx``: in brackets when it is a formula, ``d(x*w)``."""
     return name if _plain(name) else f"({name})"
 
@@ -96,7 +96,7 @@ class Notation:
         return text
 
     def derivative(self, of: str, by: str) -> str:
-        return f"d{_bracketed(of)}/d{_bracketed(by)}"
+        return f"d{bracketed(of)}/d{bracketed(by)}"
 
     def times(self) -> str:
         return "*"
@@ -202,13 +202,16 @@ def formula(node: Value, names: dict[Value, str], digits: int = 4, notation: Not
     return notation.call(op, [*shown, *map(constant, params)])
 
 
-def edge_rule(node: Value, k: int, names: dict[Value, str] | None = None, notation: str = "plain") -> str:
+def edge_rule(node: Value, k: int, names: dict[Value, str] | None = None, notation: str = "plain",
+              whole: bool = True) -> str:
     """The rule behind the local derivative on the node's ``k``-th edge, in the names of its operands.
+
+    ``whole=False`` gives only its right-hand side (``1 - tanh(n)^2``).
 
     >>> from autograd import Value
     >>> n = Value(0.5, "n"); o = n.tanh(); o.label = "o"
-    >>> edge_rule(o, 0)
-    'd tanh(n)/dn = 1 - tanh(n)^2'
+    >>> edge_rule(o, 0), edge_rule(o, 0, whole=False)
+    ('d tanh(n)/dn = 1 - tanh(n)^2', '1 - tanh(n)^2')
     >>> x = Value(2.0, "x"); edge_rule(3 * x, 0)
     'd(3 * x)/dx = 3'
     """
@@ -220,12 +223,14 @@ def edge_rule(node: Value, k: int, names: dict[Value, str] | None = None, notati
         parent, pairs = node.parents[k], params[0] if op.name == "dot" else 0
         partner = node.parents[k + pairs] if k < pairs else node.parents[k - pairs] if k < 2 * pairs else None
         local = name(partner, "the other factor") if partner is not None else format_constant(node.local_grads[k])
-        return f"d {op}(...)/d{name(parent, 'x_i')} = {local}"
+        return f"d {op}(...)/d{name(parent, 'x_i')} = {local}" if whole else local
     value_positions = [i for i, arg in enumerate(args) if isinstance(arg, Value)]
     shown = {operand: name(arg, operand) if isinstance(arg, Value) else format_constant(arg)
              for operand, arg in zip(op.operands, args)}
     shown |= {name: format_constant(value) for (name, _), value in zip(op.params, params)}
     shown["out"] = names.get(node, node.label or "out")
+    if not whole:
+        return op.derivative_text(value_positions[k], notation, **shown)
     return op.rule(value_positions[k], notation, **shown)
 
 

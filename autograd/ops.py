@@ -108,12 +108,21 @@ class Op(str):
         """
         operand = self.operands[min(k, len(self.operands) - 1)]
         names = {**{n: n for n in (*self.operands, *(p for p, _ in self.params), "out")}, **names}
-        rule = Template((self.latex_rules if notation == "latex" else self.rules)[k]).safe_substitute(names)
+        rule = self.derivative_text(k, notation, **names)
         of = self.formula(**names)
         if notation == "latex":
             return rf"\frac{{\partial}}{{\partial {names[operand]}}} {of} = {rule}"
         of = f"({of})" if self.symbol_kind in ("infix", "prefix") else f" {of}"
         return f"d{of}/d{names[operand]} = {rule}"
+
+    def derivative_text(self, k: int = 0, notation: str = "plain", **names: str) -> str:
+        """Only the right-hand side of ``rule``: ``1 - tanh(x)^2``.
+
+        >>> BY_NAME["*"].derivative_text(1, a="x")
+        'x'
+        """
+        names = {**{n: n for n in (*self.operands, *(p for p, _ in self.params), "out")}, **names}
+        return Template((self.latex_rules if notation == "latex" else self.rules)[k]).safe_substitute(names)
 
     def domain_text(self) -> str:
         """Where the op is defined, as the table's conditions: ``x > 0``, or ``all real x``."""

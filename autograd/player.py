@@ -27,8 +27,10 @@ if TYPE_CHECKING:
 def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
     """What the player shows: the graph as SVG, its nodes, and one record per backward step.
 
-    Runs its own backward pass and puts every ``.grad`` back as it was.
+    Runs its own backward pass and puts every ``.grad`` back as it was. Edges carry their
+    rules (``edge_labels="rule"``) unless ``draw_options`` say otherwise.
     """
+    draw_options.setdefault("edge_labels", "rule")
     names = node_names(root)
     with scratch_grads(root) as order:
         forward = order[::-1]

@@ -43,7 +43,46 @@ def test_edge_labels_show_local_derivatives(tmp_path):
     x = Value(2.0, "x")
     y = x * 3
     texts = svg_texts(render(y, tmp_path / "g.svg", edge_labels=True))
-    assert "∂ 3.0" in texts and "* 3" in texts
+    assert "∂(x*3)/∂x = 3.0" in texts and "* 3" in texts
+    assert "∂(x*3)/∂x = 3.0" in svg_texts(render(y, tmp_path / "n.svg", edge_labels="number"))
+
+
+def test_edge_labels_write_the_rule_of_the_op_table(tmp_path):
+    o = classic_neuron()[0]
+    o.backward()
+    texts = svg_texts(render(o, tmp_path / "g.svg", edge_labels="rule"))
+    assert "∂o/∂n = 1 - tanh(n)^2 = 0.5" in texts
+    assert "∂(x1*w1)/∂w1 = x1 = 2.0" in texts and "∂n/∂b = 1.0" in texts
+    with pytest.raises(ValueError, match="edge_labels must be one of"):
+        draw(o, edge_labels="formula")
+
+
+def test_scale_size_and_dpi_for_slides(tmp_path):
+    o = classic_neuron()[0]
+    source = draw(o, scale=2, size="16,9", dpi=150).source
+    assert "fontsize=22" in source and 'size="16,9"' in source and "dpi=150" in source
+    small, big = (render(o, tmp_path / f"{k}.png", dpi=dpi).read_bytes() for k, dpi in (("a", 50), ("b", 200)))
+    width = lambda png: int.from_bytes(png[16:20], "big")  # noqa: E731
+    assert width(big) > 3 * width(small)
+    with pytest.raises(ValueError, match="size is Graphviz's"):
+        draw(o, size="big")
+    with pytest.raises(ValueError, match="scale must be a number from 0.1 to 10"):
+        draw(o, scale=0)
+
+
+def test_auto_direction_fits_a_slide():
+    assert "rankdir=TB" in draw(classic_neuron()[0]).source  # a deep, narrow graph: top to bottom
+    xs = [Value(float(k), f"x{k}") for k in range(12)]
+    assert "rankdir=LR" in draw(Value.sum(xs)).source  # twelve leaves side by side would be too wide
+
+
+def test_hostile_labels_never_break_graphviz(tmp_path):
+    for label in ("</b>", "<x>", "a\\Nb", '"quoted"', "&amp;", "{x}", "<<table>>"):
+        x = Value(1.0, label)
+        y = (x * 2).tanh()
+        y.label = label
+        text = render(y, tmp_path / "h.svg", edge_labels="rule").read_text()
+        assert "<x>" not in text.replace("&lt;x&gt;", "")
 
 
 def test_highlighted_step_shows_upstream_and_contributions(tmp_path):
