@@ -13,9 +13,11 @@ from .functional import grad, hessian, jacobian, jvp, mode_costs
 from .gradient_check import GradcheckError, GradcheckReport, gradcheck
 from .graph import depth, topological_order
 from .modes import AnomalyError, detect_anomaly, no_grad
+from .naming import label_locals
 from .player import write_player
 from .drawing import draw, render
 from .trace import BackwardStep, backward_steps, explain
+from .tree import text_graph
 from .value import Value, maximum, minimum
 
 sum = Value.sum  # noqa: A001 - like torch.sum; not in __all__, so `import *` keeps the builtin
@@ -40,11 +42,13 @@ __all__ = [
     "hessian",
     "jacobian",
     "jvp",
+    "label_locals",
     "maximum",
     "minimum",
     "mode_costs",
     "no_grad",
     "render",
+    "text_graph",
     "topological_order",
     "write_player",
 ]

@@ -9,6 +9,7 @@ as they were written.
 
 from __future__ import annotations
 
+import inspect
 import re
 
 from .graph import topological_order
@@ -44,7 +45,12 @@ def node_names(root: Value) -> dict[Value, str]:
 
 
 def _auto_name(node: Value, names: dict[Value, str], k: int) -> str:
-    """The node's formula when it is short and its operands have plain names (no formula in a formula)."""
+    """The node's formula when it is short and its operands have plain names (no formula in a formula);
+    a neuron's weighted sum (a dot of parameters labelled ``L1.n3.w1`` ... ``L1.n3.b``) is ``L1.n3``."""
+    if node.op == "dot" and not node.op.custom:
+        owners = {p.label.rsplit(".", 1)[0] for p in node.parents if re.fullmatch(r".+\.(w\d+|b)", p.label)}
+        if len(owners) == 1:
+            return owners.pop()
     if node.op and all(_plain(names[p]) for p in node.parents):
         text = compact(formula(node, names))
         if len(text) <= MAX_AUTO_NAME:
@@ -194,12 +200,31 @@ def formula(node: Value, names: dict[Value, str], digits: int = 4, notation: Not
         return notation.infix(shown[0], op, shown[1])
     if op.symbol_kind == "prefix":
         return f"-{shown[0]}"
-    if op.symbol_kind == "nary":  # sum(...) or dot(...) of the parents, the constant part added after
+    if op.name == "dot" and op.symbol_kind == "nary":
+        return _dot_formula(node, shown, params, constant, notation)
+    if op.symbol_kind == "nary":  # sum(...) of the parents, the constant part added after
         parents = shown[: len(node.parents)]
-        rest = params[1] if op.name == "dot" else args[-1] if len(args) > len(parents) else 0
+        rest = args[-1] if len(args) > len(parents) else 0
         text = notation.call(op, parents)
         return notation.infix(text, "+", constant(rest)) if rest else text
     return notation.call(op, [*shown, *map(constant, params)])
+
+
+MAX_TERMS = 4  # a longer weighted sum is shown by its first terms, a count and its last term
+
+
+def _dot_formula(node: Value, shown: list[str], params: tuple, constant, notation: Notation) -> str:
+    """A dot node as the weighted sum it is: ``w1*x1 + w2*0.5 + b``, long ones abbreviated."""
+    pairs, rest = params
+    locals_ = node.local_grads
+    terms = [notation.infix(shown[i], "*", shown[pairs + i]) for i in range(pairs)]
+    terms += [shown[i] if locals_[i] == 1.0 else notation.infix(shown[i], "*", constant(locals_[i]))
+              for i in range(2 * pairs, len(shown))]
+    if rest:
+        terms.append(constant(rest))
+    if len(terms) > MAX_TERMS:
+        terms = [*terms[:2], f"... ({len(terms) - 3} more)", terms[-1]]
+    return " + ".join(terms) if terms else constant(0.0)
 
 
 def edge_rule(node: Value, k: int, names: dict[Value, str] | None = None, notation: str = "plain",
@@ -246,3 +271,33 @@ def defining_formula(node: Value, names: dict[Value, str], digits: int = 4, nota
     if not node.op or compact(formula(node, names, digits)) == names[node]:
         return ""
     return formula(node, names, digits, notation)
+
+
+def label_locals() -> dict[str, Value]:
+    """Label every unlabelled Value among the caller's local variables with its variable name.
+
+    Works in a function, at a module's top level, in the REPL and in a notebook. Names that
+    start with ``_`` (the REPL's ``_``) are left alone. Returns what it labelled.
+
+    >>> from autograd import Value
+    >>> def neuron():
+    ...     x, w = Value(2.0), Value(-3.0)
+    ...     n = x * w
+    ...     label_locals()
+    ...     return n
+    >>> n = neuron(); n.label, n.parents[0].label
+    ('n', 'x')
+    """
+    frame = inspect.currentframe()
+    caller = frame.f_back if frame is not None else None
+    if caller is None:
+        return {}
+    try:
+        labelled = {}
+        for name, value in list(caller.f_locals.items()):
+            if isinstance(value, Value) and not value.label and not name.startswith("_"):
+                value.label = name
+                labelled[name] = value
+        return labelled
+    finally:
+        del frame, caller  # a frame in a local would keep every local alive in a cycle

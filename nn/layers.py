@@ -1,4 +1,10 @@
-"""Neuron, Layer and MLP: a neuron's weighted sum is one n-ary node, so graphs stay small."""
+"""Neuron, Layer and MLP: a neuron's weighted sum is one n-ary node, so graphs stay small.
+
+Parameters carry short labels from their place, counted from 1, so that pictures and
+explanations name them: ``L1.n3.w2`` is layer 1, neuron 3, weight 2 and ``L1.n3.b`` its
+bias (``named_parameters()`` calls the same one ``layers.0.neurons.2.w.1``, counted from 0
+as PyTorch does). A neuron's weighted sum is then named ``L1.n3`` in pictures.
+"""
 
 from __future__ import annotations
 
@@ -52,6 +58,17 @@ class Neuron(Module):
         self.b = Value(0.0)
         self.activation = activation
         self._act = _activation(activation)
+        self.label_parameters("")
+
+    def label_parameters(self, prefix: str) -> None:
+        """Label the weights ``{prefix}w1, w2, ...`` and the bias ``{prefix}b``.
+
+        >>> n = Neuron(2, seed=0); n.label_parameters("L1.n3."); [p.label for p in n.parameters()]
+        ['L1.n3.w1', 'L1.n3.w2', 'L1.n3.b']
+        """
+        for k, w in enumerate(self.w, start=1):
+            w.label = f"{prefix}w{k}"
+        self.b.label = f"{prefix}b"
 
     def forward(self, x: Input) -> Value:
         total = Value.dot(self.w, _checked(x, len(self.w)), start=self.b)
@@ -71,6 +88,12 @@ class Layer(Module):
         rng = _rng(seed)
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
         self._act = _activation(activation)
+        self.label_parameters("")
+
+    def label_parameters(self, prefix: str) -> None:
+        """Label neuron j's parameters ``{prefix}n{j}.w1, ...`` (from 1)."""
+        for j, neuron in enumerate(self.neurons, start=1):
+            neuron.label_parameters(f"{prefix}n{j}.")
 
     def forward(self, x: Input) -> list[Value]:
         neurons = self.neurons
@@ -107,6 +130,8 @@ class MLP(Module):
             Layer(widths[i], widths[i + 1], activation if i < len(sizes) - 1 else output_activation, rng)
             for i in range(len(sizes))
         ]
+        for i, layer in enumerate(self.layers, start=1):
+            layer.label_parameters(f"L{i}.")
         self.nin, self.sizes = nin, list(sizes)
         self.activation, self.output_activation = activation, output_activation
 

@@ -36,6 +36,10 @@ class Module:
         """(dotted name, parameter) pairs, in a stable order; a parameter shared by two
         attributes is listed once, under its first name (as in PyTorch).
 
+        These names count from 0 like PyTorch's; each parameter's ``.label`` (what pictures
+        and explanations show) is shorter and counts from 1: ``layers.0.neurons.2.w.1`` is
+        labelled ``L1.n3.w2``.
+
         >>> from nn import Neuron
         >>> [name for name, _ in Neuron(2, seed=0).named_parameters()]
         ['w.0', 'w.1', 'b']

@@ -115,7 +115,8 @@ def test_repeated_labels_get_a_suffix_everywhere():
         (lambda x, y: -x, "-x"),
         (lambda x, y: x.tanh(), "tanh(x)"),
         (lambda x, y: Value.sum([x, y, 2.0]), "sum(x, y) + 2"),
-        (lambda x, y: Value.dot([x, y], [1.0, 2.0]), "dot(x, y)"),
+        (lambda x, y: Value.dot([x, y], [1.0, 2.0]), "x + y * 2"),  # a weighted sum, as it is
+        (lambda x, y: Value.dot([x, y], [y, 2.0], start=0.5), "x * y + y * 2 + 0.5"),
         (lambda x, y: (-x).leaky_relu(0.1), "leaky_relu(-x, 0.1)"),
         (lambda x, y: (x + y) * 2, "(x + y) * 2"),  # an operand named by its formula, bracketed where needed
         (lambda x, y: (x * y) ** 2, "(x*y) ** 2"),
