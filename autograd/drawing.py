@@ -16,8 +16,8 @@ import graphviz
 
 from .files import write_atomically
 from .graph import edges, topological_order
-from .naming import PLAIN, bracketed, edge_rule, formula, node_names
-from .text import format_constant, format_number
+from .naming import PLAIN, edge_rule, formula, node_names
+from .text import bracketed, format_constant, format_number
 from .value import operands
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ import re
 
 from .graph import topological_order
 from .ops import BY_NAME
-from .text import format_constant, format_number
+from .text import bracketed, format_constant, format_number, is_plain_name
 from .value import Value, operands
 
 
@@ -51,7 +51,7 @@ def _auto_name(node: Value, names: dict[Value, str], k: int) -> str:
         owners = {p.label.rsplit(".", 1)[0] for p in node.parents if re.fullmatch(r".+\.(w\d+|b)", p.label)}
         if len(owners) == 1:
             return owners.pop()
-    if node.op and all(_plain(names[p]) for p in node.parents):
+    if node.op and all(is_plain_name(names[p]) for p in node.parents):
         text = compact(formula(node, names))
         if len(text) <= MAX_AUTO_NAME:
             return text
@@ -63,22 +63,13 @@ def compact(text: str) -> str:
     return text.replace(" * ", "*").replace(" / ", "/").replace(" ** ", "**")
 
 
-def _plain(name: str) -> bool:
-    return re.fullmatch(r"[\w.#']+", name) is not None
-
-
-def bracketed(name: str) -> str:
-    """A name as it reads after ``d`` in ``dy/dx``: in brackets when it is a formula, ``d(x*w)``."""
-    return name if _plain(name) else f"({name})"
-
-
 # How tightly each infix op binds, to bracket an operand whose name is a formula only where needed.
 BINDING = {"+": 1, "-": 1, "*": 2, "/": 2, "%": 2, "**": 3}
 
 
 def _operand(name: str, operand: Value, op: str, right: bool) -> str:
     """An operand's name inside an infix formula: ``(x + y) * 2`` but ``x*w + b``."""
-    if not name or _plain(name):
+    if not name or is_plain_name(name):
         return name
     inner = BINDING.get(operand.op, 4) if operand.op and name != operand.label else 0  # a label: always bracket
     outer = BINDING[op]
@@ -132,7 +123,7 @@ class Latex(Notation):
 
     def name(self, name: str) -> str:
         """``w1`` -> ``w_{1}``, ``w_h`` -> ``w_{h}``; longer names upright; a formula name as math."""
-        if name and not _plain(name):
+        if name and not is_plain_name(name):
             return rf"\left({self._formula_name(name)}\right)"
         match = re.fullmatch(r"([A-Za-z])(?:_([A-Za-z0-9]+)|([0-9]+))?", name)
         if match:

@@ -36,6 +36,8 @@ import math
 from string import Template
 from typing import Any
 
+from .text import bracketed
+
 
 class Op(str):
     """One op of the table. The object is the op's symbol (``node.op == "tanh"``) and carries its rules.
@@ -113,7 +115,7 @@ class Op(str):
         if notation == "latex":
             return rf"\frac{{\partial}}{{\partial {names[operand]}}} {of} = {rule}"
         of = f"({of})" if self.symbol_kind in ("infix", "prefix") else f" {of}"
-        return f"d{of}/d{names[operand]} = {rule}"
+        return f"d{of}/d{bracketed(names[operand])} = {rule}"
 
     def derivative_text(self, k: int = 0, notation: str = "plain", **names: str) -> str:
         """Only the right-hand side of ``rule``: ``1 - tanh(x)^2``.

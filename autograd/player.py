@@ -1,9 +1,12 @@
 """An HTML backprop player: one self-contained file that steps through a backward pass.
 
-The page holds the graph as inline SVG (laid out once by Graphviz), the steps as JSON, and
-a small script: next/previous buttons, a slider and the arrow keys move through the steps;
-the chain-rule lines of the current step are shown, and each node's grad fills in as the
-steps reach it. No network access, nothing to install to view it.
+The page holds the graph as inline SVG (laid out once by Graphviz, each edge labelled with
+its rule), the steps as JSON, and a small script. The graph fills the window and can be
+zoomed and panned; the current step's chain rule is written as math (MathML, which
+Chromium and Firefox render offline) with the op's rule beside it; each node's grad fills
+in as the steps reach it. A presenter needs only the keyboard: Space or the right arrow for
+the next step, the left arrow back, Home and End, + and - to zoom, 0 to fit. No network
+access, nothing to install to view it.
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .graph import scratch_grads
-from .naming import node_names
+from .naming import edge_rule, node_names
 from .drawing import draw, run_dot, value_node_id
 from .files import write_atomically
-from .text import format_number
+from .text import bracketed, format_number
 
 if TYPE_CHECKING:
+    from .trace import BackwardStep
     from .value import Value
 
 
@@ -28,9 +32,11 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
     """What the player shows: the graph as SVG, its nodes, and one record per backward step.
 
     Runs its own backward pass and puts every ``.grad`` back as it was. Edges carry their
-    rules (``edge_labels="rule"``) unless ``draw_options`` say otherwise.
+    rules (``edge_labels="rule"``) and text is drawn at ``scale=1.3`` unless ``draw_options``
+    say otherwise.
     """
     draw_options.setdefault("edge_labels", "rule")
+    draw_options.setdefault("scale", 1.3)  # fonts grow faster than the gaps between ranks: larger text once fitted
     names = node_names(root)
     with scratch_grads(root) as order:
         forward = order[::-1]
@@ -39,7 +45,9 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
         for step in root.backward_steps(digits=digits):
             # Numbers go to the page as text: JSON has no inf or nan.
             grads = [[index[e.parent], format_number(e.grad_after, digits)] for e in step.edges]
-            steps.append({"node": index[step.node], "text": str(step), "grads": grads})
+            rules = sorted({edge_rule(step.node, k, names) for k in range(len(step.edges))})
+            steps.append({"node": index[step.node], "text": str(step), "grads": grads,
+                          "math": step_mathml(step), "rules": rules})
         final = [format_number(node.grad, digits) for node in forward]
         # Lay the graph out with the final grads so every box is wide enough for its number.
         svg = run_dot(draw(root, digits=digits, **draw_options).source, "svg").decode()
@@ -50,6 +58,30 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
         "steps": steps,
         "svg": svg[svg.index("<svg"):],
     }
+
+
+def step_mathml(step: BackwardStep) -> str:
+    """The step's chain-rule lines as MathML, one ``<math>`` per edge; every name escaped.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0, "x"); y = x * 2; y.label = "<y>"
+    >>> "&lt;y&gt;" in step_mathml(next(y.backward_steps())) and "<y>" not in step_mathml(next(y.backward_steps()))
+    True
+    """
+    fmt = lambda x: f"<mn>{html.escape(format_number(x, step.digits))}</mn>"  # noqa: E731
+
+    def partial(of: str, by: str) -> str:
+        return (f"<mfrac><mrow><mo>&#8706;</mo><mi>{html.escape(bracketed(of))}</mi></mrow>"
+                f"<mrow><mo>&#8706;</mo><mi>{html.escape(bracketed(by))}</mi></mrow></mfrac>")
+
+    root, node = step.root_name, step.node_name
+    lines = []
+    for e in step.edges:
+        lines.append(
+            f'<math display="block"><mrow>{partial(root, e.parent_name)}<mo>+=</mo>{partial(root, node)}'
+            f"<mo>&#183;</mo>{partial(node, e.parent_name)}<mo>=</mo>{fmt(step.upstream)}<mo>&#183;</mo>"
+            f"{fmt(e.local)}<mo>=</mo>{fmt(e.contribution)}</mrow></math>")
+    return "".join(lines)
 
 
 def write_player(root: Value, path: str | os.PathLike, digits: int = 4, title: str | None = None,
@@ -88,17 +120,23 @@ PAGE = """<!DOCTYPE html>
 </head>
 <body>
 <header>
-  <h1>{title}</h1>
   <div class="controls">
+    <h1>{title}</h1>
     <button id="prev" title="previous step (left arrow)">&#9664; prev</button>
     <input id="slider" type="range" min="0" max="0" value="0" aria-label="step">
-    <button id="next" title="next step (right arrow)">next &#9654;</button>
+    <button id="next" title="next step (right arrow or space)">next &#9654;</button>
     <span id="counter"></span>
-    <label title="shrink a large graph to the window, or show it at full size to scroll"><input id="fit" type="checkbox" checked> fit to window</label>
+    <button id="zoom-out" title="zoom out (-)">&minus;</button>
+    <button id="zoom-in" title="zoom in (+)">+</button>
+    <label title="fit the graph to the window (0); drag to pan, + and - to zoom"><input id="fit" type="checkbox" checked> fit</label>
+  </div>
+  <div class="step">
+    <div id="math" aria-hidden="true"></div>
+    <div id="rule"></div>
   </div>
   <pre id="line"></pre>
 </header>
-<main id="graph" class="fit">{svg}</main>
+<main id="graph" class="fit"><div id="canvas">{svg}</div></main>
 <script id="steps" type="application/json">{data}</script>
 <script>{script}</script>
 </body>
@@ -106,23 +144,31 @@ PAGE = """<!DOCTYPE html>
 """
 
 STYLE = """
-body { font-family: Helvetica, Arial, sans-serif; margin: 0; color: #212529; }
-header { position: sticky; top: 0; background: #f8f9fa; border-bottom: 1px solid #dee2e6; padding: 10px 16px; }
-h1 { font-size: 18px; margin: 0 0 8px 0; }
-.controls { display: flex; align-items: center; gap: 10px; }
-#slider { flex: 1; max-width: 480px; }
-button { font-size: 14px; padding: 4px 12px; cursor: pointer; }
-#counter { font-variant-numeric: tabular-nums; min-width: 110px; }
-#line { font-family: Menlo, Consolas, monospace; font-size: 14px; background: #fff; border: 1px solid #dee2e6;
-        padding: 8px; margin: 8px 0 0 0; min-height: 2.6em; white-space: pre-wrap; }
-#graph { padding: 12px; overflow: auto; }
-#graph.fit svg { max-width: 100%; height: auto; }
+html, body { height: 100%; }
+body { font-family: Helvetica, Arial, sans-serif; margin: 0; color: #212529; display: flex; flex-direction: column; }
+header { flex: none; background: #f8f9fa; border-bottom: 1px solid #dee2e6; padding: 8px 16px; font-size: 20px; }
+h1 { font-size: 22px; margin: 0 12px 0 0; white-space: nowrap; }
+.controls { display: flex; align-items: center; gap: 12px; }
+#slider { flex: 1; max-width: 420px; }
+button, label { font-size: 20px; }
+button { padding: 4px 14px; cursor: pointer; }
+#counter { font-variant-numeric: tabular-nums; min-width: 130px; }
+.step { display: flex; align-items: center; gap: 24px; min-height: 80px; margin-top: 6px; }
+#math { font-size: 26px; }
+#math math { margin: 2px 0; }
+#rule { font-size: 20px; color: #495057; font-family: Menlo, Consolas, monospace; white-space: pre-line; }
+#line { font-family: Menlo, Consolas, monospace; font-size: 14px; color: #6c757d; margin: 4px 0 0 0;
+        white-space: pre-wrap; }
+#graph { flex: 1; min-height: 0; overflow: hidden; position: relative; cursor: grab; }
+#graph.dragging { cursor: grabbing; }
+#canvas { position: absolute; left: 0; top: 0; transform-origin: 0 0; }
 g.node.pending text.grad { fill: #adb5bd; }
 g.node.arrived path, g.node.arrived polygon { fill: #ebfbee; }
 g.node.current path, g.node.current polygon, g.node.current ellipse { fill: #fff4e6; stroke: #d9480f; stroke-width: 2.5; }
 g.node.receiving path, g.node.receiving polygon { fill: #fff9db; stroke: #d9480f; stroke-width: 1.5; }
 g.edge.flow > path { stroke: #d9480f; stroke-width: 2.5; }
 g.edge.flow > polygon { fill: #d9480f; stroke: #d9480f; }
+g.edge.flow text { fill: #d9480f; font-weight: bold; }
 """
 
 SCRIPT = r"""
@@ -132,6 +178,11 @@ SCRIPT = r"""
   const slider = document.getElementById("slider");
   const counter = document.getElementById("counter");
   const line = document.getElementById("line");
+  const math = document.getElementById("math");
+  const rule = document.getElementById("rule");
+  const graph = document.getElementById("graph");
+  const canvas = document.getElementById("canvas");
+  const svg = canvas.querySelector("svg");
   const groups = data.nodes.map(n => document.getElementById(n.id));
   // the <text> that shows each node's grad
   const gradText = groups.map(g => Array.from(g ? g.querySelectorAll("text") : [])
@@ -140,6 +191,39 @@ SCRIPT = r"""
   slider.max = steps.length;
   let current = 0;
 
+  // ---- view: fit the graph to the window, zoom, pan ----
+  const box = svg.viewBox.baseVal;
+  svg.setAttribute("width", box.width); svg.setAttribute("height", box.height);
+  const view = {scale: 1, x: 0, y: 0, fit: true};
+  const MAX_FIT = 3;  // a small graph is enlarged, but not without bound
+  function fitView() {
+    const w = graph.clientWidth, h = graph.clientHeight;
+    view.scale = Math.min(w / box.width, h / box.height, MAX_FIT);
+    view.x = (w - box.width * view.scale) / 2;
+    view.y = Math.max(0, (h - box.height * view.scale) / 2);
+  }
+  function apply() {
+    if (view.fit) fitView();
+    canvas.style.transform = "translate(" + view.x + "px," + view.y + "px) scale(" + view.scale + ")";
+    document.getElementById("fit").checked = view.fit;
+  }
+  function zoom(factor) {
+    const cx = graph.clientWidth / 2, cy = graph.clientHeight / 2;
+    view.fit = false;
+    view.x = cx - (cx - view.x) * factor; view.y = cy - (cy - view.y) * factor;
+    view.scale *= factor;
+    apply();
+  }
+  let drag = null;
+  graph.addEventListener("pointerdown", e => { drag = {x: e.clientX - view.x, y: e.clientY - view.y};
+                                              graph.classList.add("dragging"); });
+  window.addEventListener("pointermove", e => { if (!drag) return; view.fit = false;
+                                                view.x = e.clientX - drag.x; view.y = e.clientY - drag.y; apply(); });
+  window.addEventListener("pointerup", () => { drag = null; graph.classList.remove("dragging"); });
+  graph.addEventListener("wheel", e => { e.preventDefault(); zoom(e.deltaY < 0 ? 1.1 : 1 / 1.1); }, {passive: false});
+  window.addEventListener("resize", apply);
+
+  // ---- steps ----
   function gradsAfter(k) {  // grads as text after k steps; null = not reached yet
     const grads = data.nodes.map(() => null);
     grads[data.root] = "1.0";
@@ -171,24 +255,34 @@ SCRIPT = r"""
       const op = document.getElementById("op-" + step.node);
       op && op.classList.add("current");
       line.textContent = step.text;
+      math.innerHTML = step.math;  // built in Python from escaped names and numbers
+      rule.textContent = step.rules.join("\n");
     } else {
-      line.textContent = "d" + data.root_name + "/d" + data.root_name + " = 1: press next (or the right arrow) to send it back";
+      line.textContent = "d" + data.root_name + "/d" + data.root_name + " = 1: press next (space or the right arrow) to send it back";
+      math.innerHTML = "";
+      rule.textContent = "";
     }
     slider.value = current;
     counter.textContent = "step " + current + " / " + steps.length;
+    if (view.fit) apply();  // the step's math may change the header's height
   }
 
-  document.getElementById("fit").addEventListener("change", e =>
-    document.getElementById("graph").classList.toggle("fit", e.target.checked));
+  document.getElementById("fit").addEventListener("change", e => { view.fit = e.target.checked; apply(); });
+  document.getElementById("zoom-in").addEventListener("click", () => zoom(1.25));
+  document.getElementById("zoom-out").addEventListener("click", () => zoom(0.8));
   document.getElementById("next").addEventListener("click", () => show(current + 1));
   document.getElementById("prev").addEventListener("click", () => show(current - 1));
   slider.addEventListener("input", () => show(Number(slider.value)));
   document.addEventListener("keydown", e => {
-    if (e.key === "ArrowRight") { show(current + 1); e.preventDefault(); }
-    if (e.key === "ArrowLeft") { show(current - 1); e.preventDefault(); }
-    if (e.key === "Home") show(0);
-    if (e.key === "End") show(steps.length);
+    const keys = {"ArrowRight": () => show(current + 1), " ": () => show(current + 1),
+                  "ArrowLeft": () => show(current - 1), "Home": () => show(0), "End": () => show(steps.length),
+                  "+": () => zoom(1.25), "=": () => zoom(1.25), "-": () => zoom(0.8),
+                  "0": () => { view.fit = true; apply(); }};
+    if (keys[e.key] && e.target.tagName !== "INPUT") { keys[e.key](); e.preventDefault(); }
+    else if ((e.key === "ArrowRight" || e.key === "ArrowLeft") && e.target === slider) { e.preventDefault();
+      show(current + (e.key === "ArrowRight" ? 1 : -1)); }
   });
+  apply();
   show(0);
 })();
 """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def format_number(x: float, digits: int = 4) -> str:
     """``x`` to ``digits`` significant digits, always recognisable as a float.
@@ -20,3 +22,17 @@ def format_constant(x: float, digits: int = 4) -> str:
     ('3', '0.3', '-1e-12')
     """
     return f"{x:.{digits}g}"
+
+
+def bracketed(name: str) -> str:
+    """A name as it reads after ``d`` in ``dy/dx``: in brackets when it is a formula, ``d(x*w)``.
+
+    >>> bracketed("w1"), bracketed("x*w"), bracketed("L1.n3.b")
+    ('w1', '(x*w)', 'L1.n3.b')
+    """
+    return name if is_plain_name(name) else f"({name})"
+
+
+def is_plain_name(name: str) -> bool:
+    """A name made of letters, digits, ``_ . # '`` only: no formula, no space."""
+    return re.fullmatch(r"[\w.#']+", name) is not None

@@ -103,3 +103,69 @@ def test_player_works_with_an_infinite_gradient(browser, tmp_path):
     browser.find_element(By.ID, "next").click()
     assert browser.find_element(By.ID, "counter").text == "step 1 / 1"
     assert "= inf" in browser.find_element(By.ID, "line").text
+
+
+def _sized(browser, width, height):
+    browser.set_window_size(width, height)
+    inner = browser.execute_script("return [innerWidth, innerHeight]")
+    browser.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+
+
+GEOMETRY = """
+const graph = document.getElementById('graph').getBoundingClientRect();
+const svg = document.querySelector('#canvas svg').getBoundingClientRect();
+const valueText = Array.from(document.querySelectorAll('#canvas g.node text'))
+    .filter(t => t.textContent.startsWith('data ')).map(t => t.getBoundingClientRect().height);
+return {area: [graph.width, graph.height], graph: [svg.width, svg.height], text: Math.min(...valueText),
+        transform: document.getElementById('canvas').style.transform};
+"""
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1280, 720)])
+def test_player_fills_the_window_with_text_a_class_can_read(browser, tmp_path, width, height):
+    page = write_player(classic_neuron()[0], tmp_path / "steps.html")
+    _sized(browser, width, height)
+    browser.get(page.as_uri())
+    shape = browser.execute_script(GEOMETRY)
+    (area_w, area_h), (graph_w, graph_h) = shape["area"], shape["graph"]
+    assert graph_w >= 0.95 * area_w or graph_h >= 0.95 * area_h, shape  # fitted: one side fills the window
+    assert area_h >= 0.75 * height, shape  # the controls leave most of the window to the graph
+    if width == 1920:
+        assert shape["text"] >= 18, shape
+    screenshots = Path(os.environ.get("CHAINRULE_SCREENSHOTS", tmp_path))
+    screenshots.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(screenshots / f"player-{width}x{height}.png"))
+
+
+def test_player_keyboard_math_and_zoom(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    page = write_player(classic_neuron()[0], tmp_path / "steps.html")
+    browser.get(page.as_uri())
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.SPACE)
+    assert browser.find_element(By.ID, "counter").text == "step 1 / 5"
+    math = browser.find_element(By.ID, "math").get_attribute("innerHTML")
+    assert "<mfrac>" in math and "<mi>n</mi>" in math and "<mn>0.5</mn>" in math
+    assert browser.find_element(By.ID, "rule").text == "d tanh(n)/dn = 1 - tanh(n)^2"
+    fitted = browser.execute_script(GEOMETRY)["graph"]
+    body.send_keys("+")
+    zoomed = browser.execute_script(GEOMETRY)["graph"]
+    assert zoomed[0] > 1.2 * fitted[0] and not browser.find_element(By.ID, "fit").is_selected()
+    body.send_keys("0")
+    assert browser.execute_script(GEOMETRY)["graph"] == fitted and browser.find_element(By.ID, "fit").is_selected()
+
+
+def test_a_hostile_label_runs_no_script_in_the_player(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    x = Value(2.0, '<img src=x onerror="window.pwned=1">')
+    y = (x * 3).tanh()
+    y.label = "</script><script>window.pwned=2</script>"
+    page = write_player(y, tmp_path / "hostile.html")
+    browser.get(page.as_uri())
+    for _ in range(2):
+        browser.find_element(By.ID, "next").click()
+    assert browser.execute_script("return window.pwned === undefined")
+    assert "&lt;img" in browser.find_element(By.ID, "math").get_attribute("innerHTML")
