@@ -14,7 +14,7 @@ from .gradient_check import GradcheckError, GradcheckReport, gradcheck
 from .graph import depth, topological_order
 from .modes import AnomalyError, detect_anomaly, no_grad
 from .naming import label_locals
-from .player import write_player
+from .html_player import player, write_player
 from .drawing import draw, render
 from .trace import BackwardStep, backward_steps, explain
 from .tree import text_graph
@@ -47,6 +47,7 @@ __all__ = [
     "minimum",
     "mode_costs",
     "no_grad",
+    "player",
     "render",
     "text_graph",
     "topological_order",

@@ -182,7 +182,7 @@ def _wants_to_stop() -> bool:
 
 
 def write_pictures(out: Value, args: argparse.Namespace) -> None:
-    from .player import write_player
+    from .html_player import write_player
     from .drawing import render
 
     for path, write in ((args.svg, render), (args.png, render), (args.html, write_player)):

@@ -10,7 +10,7 @@ Run: python demos/chain_rule.py
 from pathlib import Path
 
 from autograd import Value, explain
-from autograd.player import write_player
+from autograd import write_player
 from autograd.drawing import render
 
 OUT = Path(__file__).resolve().parent.parent / "out"

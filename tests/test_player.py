@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from autograd import Value
-from autograd.player import player_data, write_player
+from autograd.html_player import player_data, write_player
 
 from .conftest import require_program
 from .examples import classic_neuron

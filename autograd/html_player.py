@@ -95,9 +95,25 @@ def write_player(root: Value, path: str | os.PathLike, digits: int = 4, title: s
     >>> "dy/dx" in page.read_text()
     True
     """
+    return player(root, digits, title, **draw_options).save(_html_path(path))  # refused before any work
+
+
+def _html_path(path: str | os.PathLike) -> Path:
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"write_player writes an .html file; got {path.name!r}")
+    return path
+
+
+def player(root: Value, digits: int = 4, title: str | None = None, **draw_options) -> Player:
+    """The HTML player for the backward pass under ``root``: shown inline in a notebook, or saved.
+
+    >>> from autograd import Value
+    >>> x = Value(2.0, "x"); y = (x * 3).tanh(); y.label = "y"
+    >>> view = player(y)
+    >>> view._repr_html_().startswith("<iframe") and "dy/dx" in view.page
+    True
+    """
     data = player_data(root, digits, **draw_options)
     svg = data.pop("svg")
     page = PAGE.format(
@@ -107,8 +123,27 @@ def write_player(root: Value, path: str | os.PathLike, digits: int = 4, title: s
         style=STYLE,
         script=SCRIPT,
     )
-    write_atomically(path, page.encode())
-    return path
+    return Player(page)
+
+
+class Player:
+    """One self-contained player page. In Jupyter (Lab, classic, VS Code) it shows as a sandboxed
+    iframe whose ``srcdoc`` holds the page: offline, and its script cannot reach the notebook."""
+
+    HEIGHT = 720  # pixels of the inline frame
+
+    def __init__(self, page: str) -> None:
+        self.page = page
+
+    def _repr_html_(self) -> str:
+        return (f'<iframe srcdoc="{html.escape(self.page, quote=True)}" sandbox="allow-scripts" '
+                f'style="width: 100%; height: {self.HEIGHT}px; border: 1px solid #dee2e6"></iframe>')
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the page to ``path`` (.html), whole or not at all."""
+        path = _html_path(path)
+        write_atomically(path, self.page.encode())
+        return path
 
 
 PAGE = """<!DOCTYPE html>
