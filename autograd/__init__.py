@@ -14,6 +14,7 @@ from .gradient_check import GradcheckError, GradcheckReport, gradcheck
 from .graph import depth, topological_order
 from .modes import AnomalyError, detect_anomaly, no_grad
 from .naming import label_locals
+from .paths import Path, TooManyPathsError, nudge, paths
 from .html_player import player, write_player
 from .drawing import draw, render
 from .trace import BackwardStep, backward_steps, explain
@@ -28,6 +29,8 @@ __all__ = [
     "BackwardStep",
     "GradcheckError",
     "GradcheckReport",
+    "Path",
+    "TooManyPathsError",
     "Value",
     "backward_steps",
     "check_op",
@@ -47,6 +50,8 @@ __all__ = [
     "minimum",
     "mode_costs",
     "no_grad",
+    "nudge",
+    "paths",
     "player",
     "render",
     "text_graph",

@@ -1,0 +1,69 @@
+"""Running a recorded forward pass again on other input values, from each node's op entry.
+
+A node keeps its op (a table entry) and its constants exactly, so its value can be computed
+again from new parent values without the Python code that built the graph. ``nudge`` uses
+this to show what a gradient predicts: move one input a little, see the output move.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from .graph import topological_order
+from .ops import Op
+from .value import Value, operands
+
+
+def float_forward(op: Op) -> Callable[..., float]:
+    """The op's forward as a function of floats (operands, then parameters), compiled once per entry.
+
+    >>> from autograd.ops import BY_NAME
+    >>> float_forward(BY_NAME["tanh"])(0.0), float_forward(BY_NAME["clamp"])(5.0, 0.0, 1.0)
+    (0.0, 1.0)
+    """
+    function = op.__dict__.get("_float_forward")
+    if function is None:
+        if op.custom:
+            function = op.float_forward
+        else:
+            args = ", ".join([*op.operands, *(name for name, _ in op.params)])
+            function = eval(f"lambda {args}: {op.forward}", {"math": math})  # the table's own text
+        op.__dict__["_float_forward"] = function
+    return function
+
+
+def value_of(node: Value, data: dict[Value, float]) -> float:
+    """The node's value from its parents' values in ``data`` (a leaf's own value if it is not there)."""
+    if node in data or not node.op:
+        return data.get(node, node.data)
+    args, params = operands(node)
+    xs = [data.get(a, a.data) if isinstance(a, Value) else float(a) for a in args]
+    op = node.op
+    if op.symbol_kind == "nary" and not op.custom:
+        if op.name == "sum":
+            return sum(xs)
+        pairs, constant = params
+        local_grads = node.local_grads
+        return constant + sum(xs[i] * xs[pairs + i] for i in range(pairs)) + sum(
+            xs[i] * local_grads[i] for i in range(2 * pairs, len(xs)))
+    try:
+        return float(float_forward(op)(*xs, *params))
+    except (ValueError, ZeroDivisionError, OverflowError) as error:
+        raise type(error)(f"'{op}' cannot be computed at {', '.join(map(repr, xs))}: {error}") from None
+
+
+def replay(root: Value, changes: dict[Value, float]) -> float:
+    """``root``'s value with some nodes' values replaced (usually inputs), computed again node by node.
+
+    Changes no ``.data`` and no ``.grad``.
+
+    >>> x = Value(2.0, "x"); y = x * x + 1
+    >>> replay(y, {x: 3.0}), y.data
+    (10.0, 5.0)
+    """
+    data = {node: float(value) for node, value in changes.items()}
+    for node in reversed(topological_order(root)):
+        if node not in data:
+            data[node] = value_of(node, data)
+    return data[root]

@@ -1,0 +1,63 @@
+"""Path sums (the chain rule, path by path) and the nudge lab."""
+
+import math
+
+import pytest
+from hypothesis import assume, given
+
+from autograd import TooManyPathsError, Value, nudge, paths
+
+from .programs import finite, programs, run, value_lib
+
+
+def test_x_times_x_gives_two_paths():
+    x = Value(3.0, "x")
+    y = x * x
+    found = paths(y, x)
+    assert len(found) == 2 and all(p.nodes == (x, y) for p in found)
+    assert [p.local_grads for p in found] == [(3.0,), (3.0,)]
+
+
+@given(programs(max_inputs=3, max_ops=10))
+def test_path_products_add_up_to_the_gradient(program):
+    inputs, steps = program
+    leaves = [Value(x) for x in inputs]
+    out = run(steps, leaves, value_lib)
+    assume(finite(out.data))
+    out.backward()
+    for leaf in leaves:
+        total = math.fsum(p.product for p in paths(out, leaf, limit=100_000))
+        assert total == pytest.approx(leaf.grad, rel=1e-9, abs=1e-12)
+
+
+def test_too_many_paths_says_how_many():
+    x = Value(1.0, "x")
+    y = x
+    for _ in range(12):
+        y = y * y  # every level doubles the paths: 2**12
+    with pytest.raises(TooManyPathsError, match="there are 4,096 paths .* more than limit=1,000"):
+        paths(y, x)
+    assert len(paths(y, x, limit=5000)) == 4096
+
+
+def test_an_unreached_leaf_has_no_paths():
+    x, other = Value(1.0), Value(2.0)
+    assert paths(x * 2, other) == []
+
+
+def test_nudge_compares_the_change_with_the_gradient_and_changes_nothing():
+    x, w = Value(0.5, "x"), Value(-1.5, "w")
+    y = (x * w).tanh() + x.exp()
+    y.backward()
+    before = [(n.data, n.grad) for n in (x, w, y)]
+    for h in (1e-1, 1e-3, 1e-5):
+        change, predicted = nudge(y, x, h)
+        assert predicted == x.grad * h
+        assert abs(change - predicted) < 2 * h * h  # first order: the error shrinks like h^2
+    assert [(n.data, n.grad) for n in (x, w, y)] == before
+
+
+def test_nudge_of_a_node_not_in_the_graph_says_so():
+    x = Value(1.0, "x")
+    with pytest.raises(ValueError, match="'x' is not in the graph under the output"):
+        nudge(Value(2.0) * 3, x, 0.1)
