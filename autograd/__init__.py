@@ -15,6 +15,7 @@ from .graph import depth, topological_order
 from .modes import AnomalyError, detect_anomaly, no_grad
 from .naming import label_locals
 from .paths import Path, TooManyPathsError, nudge, paths
+from .quiz import Quiz, quiz
 from .html_player import player, write_player
 from .drawing import draw, render
 from .trace import BackwardStep, backward_steps, explain
@@ -30,6 +31,7 @@ __all__ = [
     "GradcheckError",
     "GradcheckReport",
     "Path",
+    "Quiz",
     "TooManyPathsError",
     "Value",
     "backward_steps",
@@ -53,6 +55,7 @@ __all__ = [
     "nudge",
     "paths",
     "player",
+    "quiz",
     "render",
     "text_graph",
     "topological_order",

@@ -1,6 +1,7 @@
 """The ``chainrule`` command line: explain any expression's forward and backward pass.
 
     chainrule explain "tanh(x*w + b)" x=2 w=-3 b=6.88 --svg graph.svg --html steps.html
+    chainrule quiz "tanh(x*w + b)" x=2 w=-3 b=6.88     (work out each gradient; answers on stdin)
     chainrule ops        (every op, its derivative rule and its domain: a cheat sheet)
 
 Bad input of any kind ends with exit status 2 and at most three lines on stderr.
@@ -64,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
                              help="text (default), markdown (math in $...$) or latex (an align* block)")
     explain_cmd.add_argument("--digits", type=int, default=4, choices=range(1, 18), metavar="N",
                              help="significant digits shown (1-17, default 4)")
+    quiz_cmd = commands.add_parser(
+        "quiz", help="hide the gradients and ask for each one, reading one answer per line",
+        description="Asks for each gradient in backward order; type a number and Enter (answers can be piped in). "
+                    "A wrong answer gets a hint with the numbers to multiply. End of input stops the quiz.")
+    quiz_cmd.add_argument("expression", metavar="EXPR", help='e.g. "tanh(x*w + b)"')
+    quiz_cmd.add_argument("inputs", metavar="NAME=VALUE", nargs="*", help="a value for every name in EXPR")
+    quiz_cmd.add_argument("--hide-local", action="store_true", help="hints give each local derivative's rule, not its number")
     commands.add_parser("ops", help="print every op with its derivative rule and domain (a cheat sheet)",
                         description="Every op chainrule knows: its derivative rule and where it is defined.")
     return parser
@@ -155,6 +163,32 @@ def run_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_quiz(args: argparse.Namespace) -> int:
+    """Ask for every hidden gradient in turn; judge each answer; a hint after a wrong one; the score."""
+    from .quiz import quiz
+
+    out, _ = build(args.expression, args.inputs)
+    test = quiz(out, hide_local=args.hide_local)
+    print(f"{OUTPUT_NAME} = {args.expression.strip()}")
+    for name, shown in forward_rows(out, node_names(out)):
+        print(f"  {name} = {shown}")
+    print(f"work out each gradient, backward from d{OUTPUT_NAME}/d{OUTPUT_NAME} = 1 (4 significant digits are enough)")
+    asked = 0
+    for question in test.questions:
+        print(question.prompt, end=" ", flush=True)
+        answer = sys.stdin.readline()
+        if not answer:
+            print()
+            break
+        asked += 1
+        try:
+            print(f"  {test.answer(question.name, answer)}")
+        except ValueError as error:
+            print(f"  {error}")
+    print(f"score: {test.score} of {len(test.questions)}" + ("" if asked == len(test.questions) else f" ({asked} answered)"))
+    return 0
+
+
 def step_interactively(out: Value, inputs: dict[str, Value], digits: int) -> None:
     """Print the forward pass, then one backward step per Enter, like a debugger."""
     print("forward")
@@ -201,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(cheat_sheet())
         return 0
     try:
-        return run_explain(args)
+        return run_quiz(args) if args.command == "quiz" else run_explain(args)
     except (UsageError, ExpressionError) as error:
         return fail(str(error), getattr(error, "column", None), args.expression)
     except KeyboardInterrupt:
