@@ -8,6 +8,7 @@
 (-2.0, 2.0)
 """
 
+from .codegen import compile, to_python  # noqa: A004 - like sum: not in __all__
 from .custom import check_op, custom_op
 from .functional import grad, hessian, jacobian, jvp, mode_costs
 from .gradient_check import GradcheckError, GradcheckReport, gradcheck
@@ -58,6 +59,7 @@ __all__ = [
     "quiz",
     "render",
     "text_graph",
+    "to_python",
     "topological_order",
     "write_player",
 ]

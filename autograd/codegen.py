@@ -1,0 +1,222 @@
+"""The backward pass as code: plain Python written from a recorded graph and the op table.
+
+``to_python`` writes a function with the forward pass as one line per node and the backward
+pass as one chain-rule line per edge, each commented with its rule, in the names ``explain``
+uses (made into identifiers). The op table's expressions are already Python over ``math``,
+so the code imports nothing else. Choices that depend on data (relu, abs, clamp, maximum)
+are written as the table's conditional expressions, so they are made again at run time:
+the function is right for any input values, not just the recorded ones. ``compile`` runs it
+once against the graph it came from before handing it over.
+
+What cannot be written as code: Python control flow that the graph never saw (an ``if`` in
+the code that built it: the graph holds only the branch taken), and a custom op (its
+forward is a Python function, not a table expression): ``to_python`` names the op instead.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+import re
+from collections.abc import Callable, Sequence
+
+from .graph import edges, scratch_grads, topological_order
+from .naming import edge_rule, node_names
+from .value import Value, operands
+
+LINE = 88  # wrap longer sums
+
+
+class NotCompilableError(TypeError):
+    """Part of the graph cannot be written as plain Python; the message names the op."""
+
+
+def to_python(root: Value, inputs: Sequence[Value], name: str = "forward_backward") -> str:
+    """The source of ``name(*inputs)``, returning ``(value, (d root / d input, ...))``.
+
+    Leaves not in ``inputs`` are constants, written so that they read back exactly; an input
+    the output does not depend on gets the gradient 0.
+
+    >>> x = Value(2.0, "x"); w = Value(-3.0, "w")
+    >>> y = (x * w).tanh(); y.label = "y"
+    >>> print(to_python(y, [x, w]))
+    import math
+    <BLANKLINE>
+    <BLANKLINE>
+    def forward_backward(x, w):
+        # forward
+        x_w = x * w
+        y = math.tanh(x_w)
+        # backward: the chain rule, one line per edge
+        d_y = 1.0
+        d_x_w = d_y * (1.0 - y * y)  # d tanh(x*w)/d(x*w) = 1 - tanh(x*w)^2
+        d_x = d_x_w * w  # d(x * w)/dx = w
+        d_w = d_x_w * x  # d(x * w)/dw = x
+        return y, (d_x, d_w)
+    """
+    inputs = list(inputs)
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise ValueError(f"the function's name must be a Python identifier, got {name!r}")
+    for x in inputs:
+        if not isinstance(x, Value) or x.op:
+            raise TypeError(f"inputs must be leaf Values of the graph (its inputs), got {x!r:.60}")
+    order = list(reversed(topological_order(root)))
+    names = node_names(root)
+    unused = [x for x in inputs if x not in names]  # an input the output does not depend on: gradient 0
+    names |= {x: x.label or f"unused{k}" for k, x in enumerate(unused)}
+    ident = _identifiers([*order, *unused], names, reserved={name, "math"})
+    wanted = set(inputs)
+    body = ["# forward"]
+    for node in order:
+        if node.op:
+            body += _wrapped(f"{ident[node]} = ", _forward(node, ident, wanted))
+    body.append("# backward: the chain rule, one line per edge")
+    body.append(f"d_{ident[root]} = 1.0")
+    started = {root}
+    for node in reversed(order):
+        if not node.op:
+            continue
+        for k, parent in enumerate(edges(node)[0]):
+            if parent.op or parent in wanted:
+                local = _derivative(node, k, ident, wanted)
+                term = (f"d_{ident[node]}" if local == "1.0" else f"d_{ident[node]} * {local}"
+                        if re.fullmatch(r"[\w.]+|\(-?[\w.+-]+\)", local) else f"d_{ident[node]} * ({local})")
+                sign = "+=" if parent in started else "="
+                started.add(parent)
+                body.append(f"d_{ident[parent]} {sign} {term}  # {_comment(edge_rule(node, k, names))}")
+    grads = [f"d_{ident[x]}" if x in started else "0.0" for x in inputs]
+    head = _listed(f"def {name}(", [ident[x] for x in inputs], "):", "")
+    returned = _listed(f"return {_operand(root, ident, wanted)}, (", grads, ",)" if len(grads) == 1 else ")", "    ")
+    return "\n".join(["import math", "", "", *head, *(f"    {line}" for line in body), *returned])
+
+
+def compile(root: Value, inputs: Sequence[Value], name: str = "forward_backward") -> Callable[..., tuple]:  # noqa: A001
+    """``to_python``'s function, ready to call, checked once against the graph it came from.
+
+    >>> x = Value(2.0, "x"); y = x * x + x.relu()
+    >>> f = compile(y, [x])
+    >>> f(2.0), f(-3.0)    # relu's branch is taken at run time
+    ((6.0, (5.0,)), (9.0, (-6.0,)))
+    """
+    source = to_python(root, inputs, name)
+    namespace: dict = {}
+    exec(source, namespace)  # noqa: S102 - our own source, built from the op table; names are identifiers
+    function = namespace[name]
+    value, grads = function(*(x.data for x in inputs))
+    with scratch_grads(root):
+        root.backward()
+        expected = [x.grad for x in inputs]
+    for got, want, x in [(value, root.data, root), *zip(grads, expected, inputs)]:
+        if not (got == want or math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12)
+                or (math.isnan(got) and math.isnan(want))):
+            raise AssertionError(f"the compiled function gives {got!r} where the graph gives {want!r} "
+                                 f"(for {x.label or 'the output'}): please report this")
+    function.source = source  # type: ignore[attr-defined]
+    return function
+
+
+def _identifiers(order: list[Value], names: dict[Value, str], reserved: set[str]) -> dict[Value, str]:
+    """Each node's name as a distinct Python identifier: ``x*w`` -> ``x_w``, ``L1.n3.b`` -> ``L1_n3_b``."""
+    taken = set(reserved)
+    ident = {}
+    for node in order:
+        base = re.sub(r"\W+", "_", names[node]).strip("_") or "v"
+        if base[0].isdigit() or keyword.iskeyword(base) or base.startswith("d_"):
+            base = f"v_{base}"
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base}_{n}", n + 1
+        taken.add(candidate)
+        ident[node] = candidate
+    return ident
+
+
+def _constant(c: float) -> str:
+    c = float(c)
+    if math.isnan(c):
+        return "math.nan"
+    if math.isinf(c):
+        return "math.inf" if c > 0 else "-math.inf"
+    return repr(c) if c >= 0 else f"({c!r})"
+
+
+def _operand(arg: Value | float, ident: dict[Value, str], wanted: set[Value]) -> str:
+    """A node as it appears in an expression: its variable, or a leaf not among the inputs as its constant."""
+    if isinstance(arg, Value):
+        return ident[arg] if arg.op or arg in wanted else _constant(arg.data)
+    return _constant(arg)
+
+
+def _substitute(expression: str, values: dict[str, str]) -> str:
+    return re.sub(r"(?<![\w.])([A-Za-z_]\w*)\b(?!\s*\()", lambda m: values.get(m[1], m[1]), expression)
+
+
+def _check(node: Value) -> None:
+    if node.op.custom:
+        raise NotCompilableError(f"custom op {node.op.name!r} cannot be written as code: its forward is a Python "
+                                 "function, not an expression of the op table; write the graph without it")
+
+
+def _forward(node: Value, ident: dict[Value, str], wanted: set[Value]) -> list[str] | str:
+    _check(node)
+    args, params = operands(node)
+    shown = [_operand(a, ident, wanted) for a in args]
+    op = node.op
+    if op.symbol_kind == "nary":
+        if op.name == "sum":
+            return shown
+        pairs, constant = params
+        local_grads = node.local_grads
+        terms = [f"{shown[i]} * {shown[pairs + i]}" for i in range(pairs)]
+        terms += [shown[i] if local_grads[i] == 1.0 else f"{shown[i]} * {_constant(local_grads[i])}"
+                  for i in range(2 * pairs, len(shown))]
+        return terms + ([_constant(constant)] if constant else []) or ["0.0"]
+    values = dict(zip(op.operands, shown)) | {p: _constant(v) for (p, _), v in zip(op.params, params)}
+    return _substitute(op.forward, values)
+
+
+def _derivative(node: Value, k: int, ident: dict[Value, str], wanted: set[Value]) -> str:
+    """The local derivative on the node's k-th edge as an expression (the table's, at run time)."""
+    args, params = operands(node)
+    op = node.op
+    if op.symbol_kind == "nary":
+        if op.name == "sum":
+            return "1.0"
+        pairs = params[0]
+        parents = node.parents
+        if k < 2 * pairs:
+            return _operand(parents[k + pairs] if k < pairs else parents[k - pairs], ident, wanted)
+        return _constant(node.local_grads[k])
+    position = [i for i, a in enumerate(args) if isinstance(a, Value)][k]
+    values = {name: _operand(a, ident, wanted) for name, a in zip(op.operands, args)}
+    values |= {p: _constant(v) for (p, _), v in zip(op.params, params)} | {"out": ident[node]}
+    return _substitute(op.derivatives[position], values)
+
+
+def _comment(text: str) -> str:
+    return " ".join(text.split())  # one line, whatever the labels hold
+
+
+def _listed(head: str, items: list[str], tail: str, indent: str) -> list[str]:
+    """``head a, b, c tail`` on one line, or one item a line when that is too long."""
+    line = f"{indent}{head}{', '.join(items)}{tail}"
+    if len(line) <= LINE:
+        return [line]
+    return [f"{indent}{head}", *(f"{indent}    {item}," for item in items), f"{indent}{tail.lstrip(',')}"]
+
+
+def _wrapped(head: str, expression: list[str] | str) -> list[str]:
+    """``head + expression``, and a sum of terms broken over lines inside brackets when it is long."""
+    if isinstance(expression, str):
+        return [head + expression]
+    one_line = head + " + ".join(expression)
+    if len(one_line) <= LINE:
+        return [one_line]
+    lines, current = [], f"{head}({expression[0]}"
+    for term in expression[1:]:
+        if len(current) + len(term) + 3 > LINE:
+            lines.append(current)
+            current = f"{' ' * (len(head) + 1)}+ {term}"
+        else:
+            current += f" + {term}"
+    return [*lines, current + ")"]

@@ -1,0 +1,116 @@
+"""The backward pass as code: generated source against the graph, on the recorded and on new inputs."""
+
+import ast
+import math
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import autograd
+from autograd import Value, custom_op, to_python
+from autograd.codegen import NotCompilableError
+
+from .examples import classic_neuron
+from .programs import finite, programs, run, value_lib
+
+
+def run_source(source, name, args):
+    namespace = {}
+    exec(compile(source, "<generated>", "exec"), namespace)  # builtins.compile: the Python one
+    return namespace[name](*args)
+
+
+def close(a, b):
+    return a == b or math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12) or (math.isnan(a) and math.isnan(b))
+
+
+def test_the_classroom_neuron_as_code():
+    o, leaves = classic_neuron()
+    source = to_python(o, list(leaves.values()))
+    assert "    o = math.tanh(n)" in source
+    assert "    d_n = d_o * (1.0 - o * o)  # d tanh(n)/dn = 1 - tanh(n)^2" in source
+    assert "def forward_backward(x1, x2, w1, w2, b):" in source
+    assert "    return o, (d_x1, d_x2, d_w1, d_w2, d_b)" in source
+    value, grads = run_source(source, "forward_backward", [v.data for v in leaves.values()])
+    assert value == pytest.approx(0.7071067811865476) and grads == pytest.approx((-1.5, 0.5, 1.0, 0.0, 0.5))
+
+
+@given(programs(max_inputs=3, max_ops=12), st.lists(st.floats(-2, 2), min_size=3, max_size=3))
+def test_random_graphs_as_code_match_the_graph_on_recorded_and_new_inputs(program, others):
+    inputs, steps = program
+    leaves = [Value(x) for x in inputs]
+    out = run(steps, leaves, value_lib)
+    assume(finite(out.data))
+    source = to_python(out, leaves)
+    tree = ast.parse(source)
+    assert [type(node) for node in tree.body] == [ast.Import, ast.FunctionDef]  # imports math, nothing else
+    out.backward()
+    value, grads = run_source(source, "forward_backward", inputs)
+    assert close(value, out.data) and all(close(g, leaf.grad) for g, leaf in zip(grads, leaves))
+    # new inputs: the same function against a graph rebuilt from them (branches chosen at run time)
+    moved = others[: len(inputs)]
+    fresh = [Value(x) for x in moved]
+    try:
+        again = run(steps, fresh, value_lib)
+    except (ValueError, ZeroDivisionError, OverflowError):
+        assume(False)
+    assume(finite(again.data))
+    again.backward()
+    value, grads = run_source(source, "forward_backward", moved)
+    assert close(value, again.data) and all(close(g, leaf.grad) for g, leaf in zip(grads, fresh))
+
+
+def test_compile_checks_itself_and_decides_branches_at_run_time():
+    x = Value(2.0, "x")
+    f = autograd.compile(x * x + x.relu() + abs(x) + autograd.maximum(x, 1.0) + x.clamp(0, 3), [x])
+    assert f(2.0) == (2.0 * 2 + 2 + 2 + 2 + 2, (4.0 + 1 + 1 + 1 + 1,))
+    assert f(-1.0) == (1.0 + 0 + 1 + 1 + 0, (-2.0 + 0 - 1 + 0 + 0,))
+    assert "def forward_backward(x)" in f.source
+
+
+def test_constants_round_trip_exactly():
+    x = Value(1e17, "x")
+    y = (x + 1.0) * 0.1 + (0.1 + 0.2) - x / 3.0
+    source = to_python(y, [x])
+    assert "0.30000000000000004" in source and "1.0" in source
+    f = autograd.compile(y, [x])
+    assert f(1e17)[0] == y.data
+
+
+def test_leaves_not_listed_are_constants_and_unused_inputs_get_zero():
+    x, w = Value(2.0, "x"), Value(3.0, "w")
+    f = autograd.compile(x * w, [x])
+    assert f(5.0) == (15.0, (3.0,))
+    y = Value(7.0, "y")
+    assert autograd.compile(x * w, [x, y])(5.0, 1.0) == (15.0, (3.0, 0.0))
+
+
+def test_labels_never_become_code():
+    evil = Value(2.0, "__import__('os').system('echo pwned') #")
+    other = Value(1.0, "def")
+    y = evil * other
+    y.label = "return"
+    source = to_python(y, [evil, other])
+    calls = [node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Call)]
+    assert calls == []  # a product needs no call: nothing a label says is ever called
+    assert not [node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    assert autograd.compile(y, [evil, other])(2.0, 1.0) == (2.0, (1.0, 2.0))
+
+
+def test_long_sums_are_wrapped_and_lines_stay_short():
+    xs = [Value(float(k), f"input_number_{k}") for k in range(12)]
+    source = to_python(Value.sum(xs), xs)
+    assert max(len(line) for line in source.splitlines() if "#" not in line and "def " not in line) <= 92
+    assert autograd.compile(Value.sum(xs), xs)(*range(12))[0] == sum(range(12))
+
+
+def test_custom_ops_and_bad_arguments_are_named():
+    cube = custom_op("cube", lambda x: x**3, lambda x, out: 3 * x * x)
+    x = Value(2.0, "x")
+    with pytest.raises(NotCompilableError, match="custom op 'cube' cannot be written as code"):
+        to_python(cube(x), [x])
+    with pytest.raises(TypeError, match="inputs must be leaf Values"):
+        to_python(x * 2, [x * 2])
+    with pytest.raises(ValueError, match="must be a Python identifier"):
+        to_python(x * 2, [x], name="not a name")
