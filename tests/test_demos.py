@@ -18,6 +18,7 @@ CASES = [
     ("vanishing_gradients.py", ["vanishing_gradients.png"], "layer 1 / last layer"),
     ("rnn.py", ["rnn.png"], "no recursion"),
     ("second_order.py", ["second_order.png"], "Newton: "),
+    ("nudge_lab.py", ["nudge_lab.png"], "central difference: best error"),
 ]
 
 
