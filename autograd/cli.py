@@ -22,6 +22,7 @@ from .naming import formula, node_names
 from .ops import cheat_sheet
 from .text import format_number
 from .trace import STYLES, explain, forward_rows
+from .codegen import to_python
 from .tree import text_graph
 from .value import Value
 
@@ -60,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     explain_cmd.add_argument("--html", metavar="PATH", help="also write the step-by-step HTML player")
     explain_cmd.add_argument("--json", action="store_true", help="print the same as JSON data")
     explain_cmd.add_argument("--tree", action="store_true", help="also print the graph as a text tree (no Graphviz needed)")
+    explain_cmd.add_argument("--code", action="store_true",
+                             help="also print the forward and backward pass as plain Python (to_python)")
     explain_cmd.add_argument("--step", action="store_true", help="pause for Enter between backward steps")
     explain_cmd.add_argument("--style", choices=STYLES, default="text",
                              help="text (default), markdown (math in $...$) or latex (an align* block)")
@@ -136,8 +139,10 @@ def as_json(text: str, out: Value, inputs: dict[str, Value], digits: int) -> dic
 PICTURES = (("svg", (".svg",)), ("png", (".png",)), ("html", (".html", ".htm")))
 
 
-def check_picture_paths(args: argparse.Namespace) -> None:
-    """Refuse a picture path with the wrong suffix before anything is printed (--png graph.svg)."""
+def check_options(args: argparse.Namespace) -> None:
+    """Refuse options that do not go together, or a picture path with the wrong suffix, before anything prints."""
+    if args.json and (args.tree or args.code):
+        raise UsageError("--json prints JSON data only; --tree and --code print text: use them without --json")
     for option, suffixes in PICTURES:
         path = getattr(args, option)
         if path and not path.lower().endswith(suffixes):
@@ -145,7 +150,7 @@ def check_picture_paths(args: argparse.Namespace) -> None:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    check_picture_paths(args)
+    check_options(args)
     out, inputs = build(args.expression, args.inputs)
     if args.json:
         print(json.dumps(as_json(args.expression, out, inputs, args.digits), indent=2))
@@ -159,6 +164,8 @@ def run_explain(args: argparse.Namespace) -> int:
         out.backward()
     if args.tree:
         print(text_graph(out, args.digits))
+    if args.code:
+        print(to_python(out, list(inputs.values()), "f_and_gradients"))
     write_pictures(out, args)
     return 0
 

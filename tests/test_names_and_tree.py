@@ -74,3 +74,11 @@ def test_a_picture_path_with_the_wrong_suffix_is_refused_before_printing(capsys,
     assert main(["explain", "x*2", "x=1", "--png", str(tmp_path / "g.svg")]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "--png writes a .png file" in captured.err
+
+
+def test_cli_code_prints_the_generated_function(capsys):
+    assert main(["explain", "tanh(x*w + b)", "x=2", "w=-3", "b=6.88", "--code"]) == 0
+    out = capsys.readouterr().out
+    assert "def f_and_gradients(x, w, b):" in out and "    d_v4 = d_f * (1.0 - f * f)  # d tanh(v4)/dv4 = 1 - tanh(v4)^2" in out
+    assert main(["explain", "x*2", "x=1", "--json", "--code"]) == 2
+    assert "--json prints JSON data only" in capsys.readouterr().err
