@@ -224,3 +224,14 @@ def run_dot(source: str, fmt: str, timeout: float = 60.0) -> bytes:
     if done.returncode != 0:
         raise RuntimeError(f"Graphviz failed: {done.stderr.decode(errors='replace').strip()[:500]}")
     return done.stdout
+
+
+NOTEBOOK_MAX_NODES = 200  # past this a picture inline says less than the text
+
+
+def svg_or_none(root: Value, **draw_options) -> str | None:
+    """The graph as SVG text for a notebook, or None (the text repr shows) when it is big or Graphviz is missing."""
+    if shutil.which("dot") is None or len(topological_order(root)) > NOTEBOOK_MAX_NODES:
+        return None
+    svg = run_dot(draw(root, **draw_options).source, "svg").decode()
+    return svg[svg.index("<svg"):]

@@ -161,8 +161,12 @@ PLAIN = Notation()
 LATEX = Latex()
 
 
+LATEX_SPECIAL = {"\\": r"\backslash{}", "<": r"\lt{}", ">": r"\gt{}"}  # < and >: never markup in Markdown or HTML
+
+
 def _escape(text: str) -> str:
-    return re.sub(r"([\\{}_^#$%&~])", lambda m: "\\" + m[1] if m[1] != "\\" else r"\textbackslash{}", text)
+    """A label as LaTeX text: its specials escaped, so it is data, never markup."""
+    return re.sub(r"([\\{}_^#$%&~<>])", lambda m: LATEX_SPECIAL.get(m[1], "\\" + m[1]), text)
 
 
 def formula(node: Value, names: dict[Value, str], digits: int = 4, notation: Notation = PLAIN) -> str:

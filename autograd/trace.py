@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .graph import chain_rule_at, one_pass, scratch_grads, topological_order
@@ -41,6 +41,17 @@ class BackwardStep:
     upstream: float  # d root / d node, this pass
     edges: tuple[EdgeStep, ...]
     digits: int = 4
+    root: Value | None = field(default=None, repr=False, compare=False)  # for the picture in a notebook
+
+    def _repr_markdown_(self) -> str:
+        """In a notebook: the step's chain-rule lines as math."""
+        return "\n\n".join(f"$${line}$$" for line in self.lines(LATEX))
+
+    def _repr_svg_(self) -> str | None:
+        """In a notebook: the graph with this step highlighted (None, so text shows, without Graphviz)."""
+        from .drawing import svg_or_none
+
+        return svg_or_none(self.root, highlight=self, edge_labels="rule") if self.root is not None else None
 
     def lines(self, notation: Notation = PLAIN) -> list[str]:
         """One chain-rule line per edge, in plain text or (``notation=LATEX``) LaTeX."""
@@ -102,13 +113,23 @@ def backward_steps(root: Value, grad: float = 1.0, digits: int = 4) -> Iterator[
         for index, node in enumerate(inner, start=1):
             upstream = node.grad
             edges = tuple(EdgeStep(parent, names[parent], *numbers) for parent, *numbers in chain_rule_at(node))
-            yield BackwardStep(index, len(inner), node, names[node], names[root], upstream, edges, digits)
+            yield BackwardStep(index, len(inner), node, names[node], names[root], upstream, edges, digits, root)
 
 
 STYLES = ("text", "markdown", "latex")
 
 
-def explain(root: Value, digits: int = 4, style: str = "text") -> str:
+class Explanation(str):
+    """An explanation: a ``str`` (print it) that a notebook shows as Markdown with math."""
+
+    root: Value
+    digits: int
+
+    def _repr_markdown_(self) -> str:
+        return explain(self.root, self.digits, "markdown")
+
+
+def explain(root: Value, digits: int = 4, style: str = "text") -> Explanation:
     """The forward pass (one line per node) and the backward pass (one line per edge).
 
     ``style`` is "text", "markdown" (math in ``$...$``, for notebooks and notes) or "latex"
@@ -140,7 +161,9 @@ def explain(root: Value, digits: int = 4, style: str = "text") -> str:
         backward = [line for step in backward_steps(root, digits=digits) for line in step.lines(n)]
         leaves = [node for node in reversed(order) if not node.op and node is not root]
         gradients = [(n.derivative(n.name(names[root]), n.name(names[leaf])), fmt(leaf.grad)) for leaf in leaves]
-    return _layout(style, n.name(names[root]), forward, backward, gradients)
+    text = Explanation(_layout(style, n.name(names[root]), forward, backward, gradients))
+    text.root, text.digits = root, digits
+    return text
 
 
 def forward_rows(root: Value, names: dict[Value, str], digits: int = 4,

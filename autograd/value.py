@@ -154,6 +154,12 @@ class Value:
             text += f", label={self.label!r}"
         return text + ")"
 
+    def _repr_svg_(self) -> str | None:
+        """In a notebook a Value shows its graph (up to 200 nodes, with Graphviz; else its repr)."""
+        from .drawing import svg_or_none
+
+        return svg_or_none(self, edge_labels="rule")
+
     def __float__(self) -> float:
         raise TypeError(
             "float() of a Value would drop its gradient silently: use v.item() for the number, "
