@@ -3,11 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-# CI also installs the PyTorch parity extra; locally: make test EXTRAS=test,demos,parity
+# CI also installs the PyTorch parity extra; locally: make test EXTRAS=test,demos,parity,notebooks
 ifeq ($(CI),true)
-EXTRAS ?= test,demos,parity
+EXTRAS ?= test,demos,parity,notebooks
 else
-EXTRAS ?= test,demos
+EXTRAS ?= test,demos,notebooks
 endif
 
 .PHONY: demo test bench graphviz chromium clean

@@ -47,6 +47,13 @@ class BackwardStep:
         """In a notebook: the step's chain-rule lines as math."""
         return "\n\n".join(f"$${line}$$" for line in self.lines(LATEX))
 
+    def _repr_html_(self) -> str:
+        """In a notebook: the highlighted picture (with Graphviz) above the chain rule as MathML (offline)."""
+        from .html_player import step_mathml
+
+        picture = self._repr_svg_() or ""
+        return f"<div>{picture}</div><div style=\"font-size: 130%\">{step_mathml(self)}</div>"
+
     def _repr_svg_(self) -> str | None:
         """In a notebook: the graph with this step highlighted (None, so text shows, without Graphviz)."""
         from .drawing import svg_or_none

@@ -56,3 +56,11 @@ def test_hostile_labels_are_escaped_in_every_rich_output():
     assert frame.startswith('<iframe srcdoc="') and 'sandbox="allow-scripts"' in frame
     inner = html.unescape(frame[len('<iframe srcdoc="'):frame.index('" sandbox=')])
     assert inner == player(y).page and HOSTILE not in inner.split("<script id=\"steps\"")[0]
+
+
+def test_a_step_shows_picture_and_math_together_as_html():
+    require_program("dot", "apt-get install graphviz")
+    x = Value(2.0, HOSTILE)
+    y = x * 3
+    shown = next(y.backward_steps())._repr_html_()
+    assert "<svg" in shown and "<mfrac>" in shown and HOSTILE not in shown
