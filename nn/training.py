@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from autograd import Value
+from autograd import Value, no_grad
 
 from . import losses
 from .data import batches
@@ -100,6 +100,7 @@ def fit(
     schedule: Schedule | None = None,
     progress: bool = True,
     seed: int | None = None,
+    compile: bool = False,  # noqa: A002 - the word a learner looks for
 ) -> History:
     """Train ``model`` on (X, y) and return the per-epoch history.
 
@@ -109,6 +110,9 @@ def fit(
     training with a warning that says what to try, and ``History.stopped`` says so too.
     The history's accuracy counts an output above 0 as class 1 (above 0.5 after a sigmoid,
     or with "mse" on 0/1 labels); pass the same threshold to ``accuracy`` afterwards.
+    ``compile=True`` compiles one sample's loss to plain Python once (``autograd.compile``)
+    and runs every step from that code: the same steps (to 1e-12), about 4x faster; for the
+    losses mse, hinge, bce and bce_with_logits.
 
     >>> from nn import MLP, data
     >>> X, y = data.make_xor(40, seed=0)
@@ -127,16 +131,32 @@ def fit(
     rng = random.Random(seed)
     # Regressing onto 0/1 labels (mse) puts the class boundary at 0.5, not at 0.
     threshold = 0.5 if loss == "mse" and set(targets) <= {0, 1} else _default_threshold(model)
+    compiled = None
+    if compile:
+        if not isinstance(loss, str):
+            raise ValueError("compile=True needs the loss by name (like loss='hinge'), not a function")
+        from .compiled import CompiledLoss
+
+        compiled = CompiledLoss(model, loss_fn, loss, nin=len(X[0]))
     history = History()
     bar = _progress(epochs, progress)
     for epoch in bar:
         total, correct = 0.0, 0
         for bx, by in batches(X, targets, batch_size or len(X), shuffle=batch_size is not None, seed=rng):
             try:
-                outputs = [model(x) for x in bx]
-                batch_loss = loss_fn(outputs, by)
-                if l2:
-                    batch_loss = batch_loss + l2 * losses.l2(parameters)
+                if compiled is not None:
+                    with no_grad():
+                        outputs = [model(x) for x in bx]  # for the accuracy only
+                    value, grads = compiled.batch(bx, by)
+                    if l2:
+                        value += l2 * sum(p.data * p.data for p in parameters)
+                        grads = [g + 2 * l2 * p.data for g, p in zip(grads, parameters)]
+                    batch_loss = Value(value)
+                else:
+                    outputs = [model(x) for x in bx]
+                    batch_loss = loss_fn(outputs, by)
+                    if l2:
+                        batch_loss = batch_loss + l2 * losses.l2(parameters)
                 problem = None if math.isfinite(batch_loss.data) else f"the loss became {batch_loss.data}"
             except OverflowError as error:
                 problem = f"the forward pass overflowed ({error})"
@@ -146,8 +166,12 @@ def fit(
                 warnings.warn(history.stopped, RuntimeWarning, stacklevel=2)
                 bar.close()
                 return history
-            optimizer.zero_grad()
-            batch_loss.backward()
+            if compiled is not None:
+                for p, g in zip(parameters, grads):
+                    p.grad = g
+            else:
+                optimizer.zero_grad()
+                batch_loss.backward()
             optimizer.step()
             total += batch_loss.data * len(bx)
             correct += sum(_label(o, threshold) == _as_class(t) for o, t in zip(outputs, by))

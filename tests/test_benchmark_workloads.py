@@ -16,9 +16,9 @@ def available(name):
     return importlib.util.find_spec(name) is not None or os.environ.get("CI") == "true"
 
 
-@pytest.mark.parametrize("engine", ["floor", "micrograd", "pytorch"])
+@pytest.mark.parametrize("engine", ["floor", "compiled", "micrograd", "pytorch"])
 def test_every_engine_takes_the_same_steps_as_chainrule(engine):
-    module = {"floor": "math", "micrograd": "micrograd", "pytorch": "torch"}[engine]
+    module = {"floor": "math", "compiled": "math", "micrograd": "micrograd", "pytorch": "torch"}[engine]
     if not available(module):
         pytest.skip(f"{module} is not installed (the parity extra installs it)")
     ours, theirs = training_step.make_chainrule(), training_step.ENGINES[engine]()
