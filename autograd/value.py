@@ -529,11 +529,11 @@ class _ValueMath:
 
     def __getattr__(self, name: str) -> Any:
         on_floats = getattr(math, name)
-        found = on_floats
-        if callable(on_floats):
-            def found(x: Any, *rest: Any) -> Any:
-                return getattr(x, name)(*rest) if isinstance(x, Value) else on_floats(x, *rest)
 
+        def dispatch(x: Any, *rest: Any) -> Any:
+            return getattr(x, name)(*rest) if isinstance(x, Value) else on_floats(x, *rest)
+
+        found = dispatch if callable(on_floats) else on_floats
         setattr(self, name, found)  # looked up once
         return found
 

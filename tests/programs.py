@@ -100,3 +100,15 @@ def kink_distance(steps, registers) -> float:
 
 def finite(x: float) -> bool:
     return math.isfinite(x) and abs(x) < 1e8
+
+
+def backpropagated(program) -> tuple[list[float], list, Value]:
+    """A program run on fresh leaves and backpropagated: (inputs, leaves, output); skips non-finite outputs."""
+    from hypothesis import assume
+
+    inputs, steps = program
+    leaves = [Value(x) for x in inputs]
+    out = run(steps, leaves, value_lib)
+    assume(finite(out.data))
+    out.backward()
+    return inputs, leaves, out

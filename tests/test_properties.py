@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, gradcheck, maximum, minimum, topological_order
 
-from .programs import evaluate, finite, kink_distance, output, programs, run, value_lib
+from .programs import backpropagated, evaluate, finite, kink_distance, output, programs, run, value_lib
 
 
 def reals(lo, hi):
@@ -114,11 +114,7 @@ def test_random_graphs_match_central_differences(program):
 
 @given(programs(), st.integers(1, 3))
 def test_backward_twice_doubles_every_leaf_grad(program, times):
-    inputs, steps = program
-    leaves = [Value(x) for x in inputs]
-    out = run(steps, leaves, value_lib)
-    assume(finite(out.data))
-    out.backward()
+    _, leaves, out = backpropagated(program)
     once = [leaf.grad for leaf in leaves]
     # A leaf grad that is a sum of contributions cancelling to ~0 is exact only to their rounding.
     scale = max(abs(node.grad) for node in topological_order(out))
