@@ -72,10 +72,23 @@ def to_python(root: Value, inputs: Sequence[Value], name: str = "forward_backwar
             body += _wrapped(f"{ident[node]} = ", _forward(node, ident, wanted))
     body.append("# backward: the chain rule, one line per edge")
     body.append(f"d_{ident[root]} = 1.0")
+    per_node, started = _backward_lines(root, order, ident, wanted, names)
+    body += [line for lines in per_node.values() for line in lines]
+    grads = [f"d_{ident[x]}" if x in started else "0.0" for x in inputs]
+    head = _listed(f"def {name}(", [ident[x] for x in inputs], "):", "")
+    returned = _listed(f"return {_operand(root, ident, wanted)}, (", grads, ",)" if len(grads) == 1 else ")", "    ")
+    return "\n".join(["import math", "", "", *head, *(f"    {line}" for line in body), *returned])
+
+
+def _backward_lines(root: Value, order: list[Value], ident: dict[Value, str], wanted: set[Value],
+                    names: dict[Value, str]) -> tuple[dict[Value, list[str]], set[Value]]:
+    """Each op node's chain-rule lines (backward order), and the nodes that received a gradient."""
+    lines: dict[Value, list[str]] = {}
     started = {root}
     for node in reversed(order):
         if not node.op:
             continue
+        lines[node] = []
         for k, parent in enumerate(edges(node)[0]):
             if parent.op or parent in wanted:
                 local = _derivative(node, k, ident, wanted)
@@ -83,11 +96,25 @@ def to_python(root: Value, inputs: Sequence[Value], name: str = "forward_backwar
                         if re.fullmatch(r"[\w.]+|\(-?[\w.+-]+\)", local) else f"d_{ident[node]} * ({local})")
                 sign = "+=" if parent in started else "="
                 started.add(parent)
-                body.append(f"d_{ident[parent]} {sign} {term}  # {_comment(edge_rule(node, k, names))}")
-    grads = [f"d_{ident[x]}" if x in started else "0.0" for x in inputs]
-    head = _listed(f"def {name}(", [ident[x] for x in inputs], "):", "")
-    returned = _listed(f"return {_operand(root, ident, wanted)}, (", grads, ",)" if len(grads) == 1 else ")", "    ")
-    return "\n".join(["import math", "", "", *head, *(f"    {line}" for line in body), *returned])
+                lines[node].append(f"d_{ident[parent]} {sign} {term}  # {_comment(edge_rule(node, k, names))}")
+    return lines, started
+
+
+def step_code(root: Value) -> dict[Value, list[str]]:
+    """For each op node under ``root``, the lines of generated code its backward step runs (every leaf an input).
+
+    >>> x = Value(3.0, "x"); y = x * x; y.label = "y"
+    >>> step_code(y)[y]
+    ['d_x = d_y * x  # d(x * x)/dx = x', 'd_x += d_y * x  # d(x * x)/dx = x']
+    """
+    order = list(reversed(topological_order(root)))
+    names = node_names(root)
+    ident = _identifiers(order, names, reserved={"math"})
+    leaves = {node for node in order if not node.op}
+    for node in order:
+        if node.op:
+            _check(node)
+    return _backward_lines(root, order, ident, leaves, names)[0]
 
 
 def compile(root: Value, inputs: Sequence[Value], name: str = "forward_backward") -> Callable[..., tuple]:  # noqa: A001

@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .codegen import NotCompilableError, step_code
 from .graph import scratch_grads
 from .naming import edge_rule, node_names
 from .drawing import draw, run_dot, value_node_id
@@ -36,6 +37,10 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
     say otherwise.
     """
     draw_options.setdefault("edge_labels", "rule")
+    try:
+        code = step_code(root)
+    except NotCompilableError:  # a custom op: its step has no line of code to show
+        code = {}
     draw_options.setdefault("scale", 1.3)  # fonts grow faster than the gaps between ranks: larger text once fitted
     names = node_names(root)
     with scratch_grads(root) as order:
@@ -47,7 +52,7 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
             grads = [[index[e.parent], format_number(e.grad_after, digits)] for e in step.edges]
             rules = sorted({edge_rule(step.node, k, names) for k in range(len(step.edges))})
             steps.append({"node": index[step.node], "text": str(step), "grads": grads,
-                          "math": step_mathml(step), "rules": rules})
+                          "math": step_mathml(step), "rules": rules, "code": code.get(step.node, [])})
         final = [format_number(node.grad, digits) for node in forward]
         # Lay the graph out with the final grads so every box is wide enough for its number.
         svg = run_dot(draw(root, digits=digits, **draw_options).source, "svg").decode()
@@ -168,6 +173,7 @@ PAGE = """<!DOCTYPE html>
   <div class="step">
     <div id="math" aria-hidden="true"></div>
     <div id="rule"></div>
+    <pre id="code" title="this step as a line of generated Python (autograd.to_python)"></pre>
   </div>
   <pre id="line"></pre>
 </header>
@@ -192,6 +198,7 @@ button { padding: 4px 14px; cursor: pointer; }
 #math { font-size: 26px; }
 #math math { margin: 2px 0; }
 #rule { font-size: 20px; color: #495057; font-family: Menlo, Consolas, monospace; white-space: pre-line; }
+#code { font-size: 17px; color: #1864ab; margin: 0; }
 #line { font-family: Menlo, Consolas, monospace; font-size: 14px; color: #6c757d; margin: 4px 0 0 0;
         white-space: pre-wrap; }
 #graph { flex: 1; min-height: 0; overflow: hidden; position: relative; cursor: grab; }
@@ -215,6 +222,7 @@ SCRIPT = r"""
   const line = document.getElementById("line");
   const math = document.getElementById("math");
   const rule = document.getElementById("rule");
+  const code = document.getElementById("code");
   const graph = document.getElementById("graph");
   const canvas = document.getElementById("canvas");
   const svg = canvas.querySelector("svg");
@@ -292,10 +300,12 @@ SCRIPT = r"""
       line.textContent = step.text;
       math.innerHTML = step.math;  // built in Python from escaped names and numbers
       rule.textContent = step.rules.join("\n");
+      code.textContent = step.code.map(l => l.split("  #")[0]).join("\n");
     } else {
       line.textContent = "d" + data.root_name + "/d" + data.root_name + " = 1: press next (space or the right arrow) to send it back";
       math.innerHTML = "";
       rule.textContent = "";
+      code.textContent = "";
     }
     slider.value = current;
     counter.textContent = "step " + current + " / " + steps.length;

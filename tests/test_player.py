@@ -169,3 +169,12 @@ def test_a_hostile_label_runs_no_script_in_the_player(browser, tmp_path):
         browser.find_element(By.ID, "next").click()
     assert browser.execute_script("return window.pwned === undefined")
     assert "&lt;img" in browser.find_element(By.ID, "math").get_attribute("innerHTML")
+
+
+def test_player_shows_the_step_as_a_line_of_code(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    page = write_player(classic_neuron()[0], tmp_path / "steps.html")
+    browser.get(page.as_uri())
+    browser.find_element(By.ID, "next").click()
+    assert browser.find_element(By.ID, "code").text == "d_n = d_o * (1.0 - o * o)"
