@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 
 from .graph import edges, scratch_grads, topological_order
 from .naming import edge_rule, node_names
-from .value import Value, operands
+from .value import Value, dot_factor, dot_products, operands
 
 LINE = 88  # wrap longer sums
 
@@ -192,11 +192,9 @@ def _forward(node: Value, ident: dict[Value, str], wanted: set[Value]) -> list[s
     if op.symbol_kind == "nary":
         if op.name == "sum":
             return shown
-        pairs, constant = params
-        local_grads = node.local_grads
-        terms = [f"{shown[i]} * {shown[pairs + i]}" for i in range(pairs)]
-        terms += [shown[i] if local_grads[i] == 1.0 else f"{shown[i]} * {_constant(local_grads[i])}"
-                  for i in range(2 * pairs, len(shown))]
+        constant = params[1]
+        terms = [_operand(a, ident, wanted) if isinstance(b, float) and b == 1.0
+                 else f"{_operand(a, ident, wanted)} * {_operand(b, ident, wanted)}" for a, b in dot_products(node)]
         return terms + ([_constant(constant)] if constant else []) or ["0.0"]
     values = dict(zip(op.operands, shown)) | {p: _constant(v) for (p, _), v in zip(op.params, params)}
     return _substitute(op.forward, values)
@@ -209,11 +207,7 @@ def _derivative(node: Value, k: int, ident: dict[Value, str], wanted: set[Value]
     if op.symbol_kind == "nary":
         if op.name == "sum":
             return "1.0"
-        pairs = params[0]
-        parents = node.parents
-        if k < 2 * pairs:
-            return _operand(parents[k + pairs] if k < pairs else parents[k - pairs], ident, wanted)
-        return _constant(node.local_grads[k])
+        return _operand(dot_factor(node, k), ident, wanted)
     position = [i for i, a in enumerate(args) if isinstance(a, Value)][k]
     values = {name: _operand(a, ident, wanted) for name, a in zip(op.operands, args)}
     values |= {p: _constant(v) for (p, _), v in zip(op.params, params)} | {"out": ident[node]}

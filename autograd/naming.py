@@ -15,7 +15,7 @@ import re
 from .graph import topological_order
 from .ops import BY_NAME
 from .text import bracketed, format_constant, format_number, is_plain_name
-from .value import Value, operands
+from .value import Value, dot_factor, dot_products, operands
 
 
 MAX_AUTO_NAME = 12  # characters: a longer formula is a poor name, v<k> is used instead
@@ -210,11 +210,11 @@ MAX_TERMS = 4  # a longer weighted sum is shown by its first terms, a count and 
 
 def _dot_formula(node: Value, shown: list[str], params: tuple, constant, notation: Notation) -> str:
     """A dot node as the weighted sum it is: ``w1*x1 + w2*0.5 + b``, long ones abbreviated."""
-    pairs, rest = params
-    locals_ = node.local_grads
-    terms = [notation.infix(shown[i], "*", shown[pairs + i]) for i in range(pairs)]
-    terms += [shown[i] if locals_[i] == 1.0 else notation.infix(shown[i], "*", constant(locals_[i]))
-              for i in range(2 * pairs, len(shown))]
+    rest = params[1]
+    named = dict(zip(node.parents, shown))
+    terms = [named[a] if isinstance(b, float) and b == 1.0
+             else notation.infix(named[a], "*", named[b] if isinstance(b, Value) else constant(b))
+             for a, b in dot_products(node)]
     if rest:
         terms.append(constant(rest))
     if len(terms) > MAX_TERMS:
@@ -240,9 +240,9 @@ def edge_rule(node: Value, k: int, names: dict[Value, str] | None = None, notati
     op = node.op
     name = lambda v, default: names.get(v) or v.label or default  # noqa: E731
     if op.symbol_kind == "nary":  # sum: 1; dot: the other factor of the pair, or the constant one
-        parent, pairs = node.parents[k], params[0] if op.name == "dot" else 0
-        partner = node.parents[k + pairs] if k < pairs else node.parents[k - pairs] if k < 2 * pairs else None
-        local = name(partner, "the other factor") if partner is not None else format_constant(node.local_grads[k])
+        parent = node.parents[k]
+        factor = dot_factor(node, k) if op.name == "dot" else 1.0
+        local = name(factor, "the other factor") if isinstance(factor, Value) else format_constant(factor)
         return f"d {op}(...)/d{name(parent, 'x_i')} = {local}" if whole else local
     value_positions = [i for i, arg in enumerate(args) if isinstance(arg, Value)]
     shown = {operand: name(arg, operand) if isinstance(arg, Value) else format_constant(arg)

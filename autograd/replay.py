@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from .graph import topological_order
 from .ops import Op
-from .value import Value, operands
+from .value import Value, dot_products, operands
 
 
 def float_forward(op: Op) -> Callable[..., float]:
@@ -43,10 +43,8 @@ def value_of(node: Value, data: dict[Value, float]) -> float:
     if op.symbol_kind == "nary" and not op.custom:
         if op.name == "sum":
             return sum(xs)
-        pairs, constant = params
-        local_grads = node.local_grads
-        return constant + sum(xs[i] * xs[pairs + i] for i in range(pairs)) + sum(
-            xs[i] * local_grads[i] for i in range(2 * pairs, len(xs)))
+        value = lambda v: data.get(v, v.data) if isinstance(v, Value) else v  # noqa: E731
+        return params[1] + sum(value(a) * value(b) for a, b in dot_products(node))
     try:
         return float(float_forward(op)(*xs, *params))
     except (ValueError, ZeroDivisionError, OverflowError) as error:

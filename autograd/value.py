@@ -524,6 +524,26 @@ def operands(node: Value) -> tuple[list[Value | float], tuple]:
     return [parents[0]], () if consts is None else consts if isinstance(consts, tuple) else (consts,)
 
 
+def dot_products(node: Value) -> list[tuple[Value, Value | float]]:
+    """A dot node's terms as (Value, its factor): the other Value of a pair, or a number (the start's is 1).
+
+    >>> a, b = Value(2.0, "a"), Value(3.0, "b")
+    >>> [(x.label, y if isinstance(y, float) else y.label) for x, y in dot_products(Value.dot([a, b], [b, 4.0]))]
+    [('a', 'b'), ('b', 4.0)]
+    """
+    parents, local_grads = graph.edges(node)
+    pairs = node._consts[0]
+    return [(parents[i], parents[pairs + i]) for i in range(pairs)] + \
+           [(parents[i], local_grads[i]) for i in range(2 * pairs, len(parents))]
+
+
+def dot_factor(node: Value, k: int) -> Value | float:
+    """What the dot node's k-th parent is multiplied by: its partner Value in a pair, or a number."""
+    parents, local_grads = graph.edges(node)
+    pairs = node._consts[0]
+    return parents[k + pairs] if k < pairs else parents[k - pairs] if k < 2 * pairs else local_grads[k]
+
+
 class _ValueMath:
     """``math`` for derivative expressions evaluated on Values: ``math.cos(v)`` is ``v.cos()``."""
 
@@ -603,8 +623,7 @@ def value_local_grads(node: Value) -> tuple[Value | float, ...]:
     if op.name == "sum" and op.symbol_kind == "nary":
         return (1.0,) * len(parents)
     if op.symbol_kind == "nary":  # dot: each factor of a pair is the other's derivative; the rest are constants
-        pairs = node._consts[0]
-        return (*parents[pairs: 2 * pairs], *parents[:pairs], *local_grads[2 * pairs:])
+        return tuple(dot_factor(node, k) for k in range(len(parents)))
     args, params = operands(node)
     functions = _value_derivative_functions(op)
     return tuple(function(*args, *params, node) for arg, function in zip(args, functions) if isinstance(arg, Value))
