@@ -44,9 +44,19 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("chainrule")
+    except PackageNotFoundError:  # run from a checkout without installing
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="chainrule", description="Explain the chain rule through any expression.",
                      epilog=f"example: {EXAMPLE}", formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"chainrule {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     explain_cmd = commands.add_parser(
         "explain",

@@ -125,10 +125,11 @@ class Latex(Notation):
         """``w1`` -> ``w_{1}``, ``w_h`` -> ``w_{h}``; longer names upright; a formula name as math."""
         if name and not is_plain_name(name):
             return rf"\left({self._formula_name(name)}\right)"
-        match = re.fullmatch(r"([A-Za-z])(?:_([A-Za-z0-9]+)|([0-9]+))?", name)
+        match = re.fullmatch(rf"({GREEK}|[A-Za-z])(?:_([A-Za-z0-9]+)|([0-9]+))?", name)
         if match:
             index = match[2] or match[3]
-            return match[1] + (f"_{{{index}}}" if index else "")
+            letter = f"\\{match[1]} " if len(match[1]) > 1 else match[1]
+            return letter.rstrip() + (f"_{{{index}}}" if index else "")
         return rf"\mathrm{{{_escape(name)}}}"
 
     def _formula_name(self, name: str) -> str:
@@ -157,6 +158,8 @@ class Latex(Notation):
         return r"\cdot"
 
 
+GREEK = ("alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|chi|psi|omega"
+         "|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega")
 PLAIN = Notation()
 LATEX = Latex()
 

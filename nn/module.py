@@ -103,6 +103,8 @@ class Module:
             document = json.loads(text)
         except json.JSONDecodeError as error:
             raise StateError(f"{path} is damaged or truncated: {error.msg} at line {error.lineno}") from None
+        except RecursionError:  # brackets nested thousands deep: no model file looks like that
+            raise StateError(f"{path} is not a chainrule model file (its JSON is nested too deeply to read)") from None
         if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
             raise StateError(f"{path} is not a chainrule model file (no \"format\": \"{FILE_FORMAT}\")")
         if document.get("version") != FILE_VERSION:

@@ -34,6 +34,12 @@ def test_explain_prints_forward_steps_and_gradients(capsys):
     assert lines[-3:] == ["  df/dx = -1.5", "  df/dw = 1.0", "  df/db = 0.5"]
 
 
+def test_version(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out.startswith("chainrule ")
+
+
 def test_json_gives_the_same_as_data(capsys):
     status, out, _ = run_cli(capsys, "explain", "x*x + sqrt(y)", "x=3", "y=4", "--json")
     data = json.loads(out)

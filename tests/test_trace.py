@@ -168,7 +168,9 @@ def test_explain_in_latex_and_markdown():
 
 
 @pytest.mark.parametrize("name, latex", [("x", "x"), ("w1", "w_{1}"), ("w_h", "w_{h}"), ("v12", "v_{12}"),
-                                         ("x1w1", r"\mathrm{x1w1}"), ("a_b_c", r"\mathrm{a\_b\_c}")])
+                                         ("x1w1", r"\mathrm{x1w1}"), ("a_b_c", r"\mathrm{a\_b\_c}"),
+                                         ("theta", r"\theta"), ("alpha1", r"\alpha_{1}"), ("sigma_h", r"\sigma_{h}"),
+                                         ("thetax", r"\mathrm{thetax}")])
 def test_latex_names(name, latex):
     from autograd.naming import LATEX
 
