@@ -30,12 +30,15 @@ $(VENV)/.installed-%: pyproject.toml
 
 # Graphviz's dot renders the pictures; the player's tests drive a headless Chromium.
 # Each is installed with apt-get when we run as root on Debian; otherwise we say how.
+# Outside CI a missing program is not fatal: the tests that need it are skipped, and say why.
+ALLOW_MISSING := $(if $(filter true,$(CI)),false,true)
+
 graphviz:
-	@sh tools/ensure-program dot graphviz
+	@sh tools/ensure-program dot graphviz || $(ALLOW_MISSING)
 
 chromium:
-	@sh tools/ensure-program chromium chromium
-	@sh tools/ensure-program chromedriver chromium-driver
+	@sh tools/ensure-program chromium chromium || $(ALLOW_MISSING)
+	@sh tools/ensure-program chromedriver chromium-driver || $(ALLOW_MISSING)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis
