@@ -4,7 +4,10 @@ Both have 10 hidden layers of width 16 and see the same batch. We backpropagate 
 output score (not a loss, whose terms can cancel) and measure each layer's gradient: the
 sigmoid's derivative is at most 1/4, so its gradient shrinks layer after layer on the way
 down to the inputs; the relu's passes through at full strength where units are active.
-Writes out/vanishing_gradients.png. Run: python demos/vanishing_gradients.py [--quick]
+Then nn.diagnostics looks inside each kind: the histograms of every layer's activations
+and gradients, the saturated tanh/sigmoid units and the dead ReLUs.
+Writes out/vanishing_gradients.png and out/activations_and_gradients.png.
+Run: python demos/vanishing_gradients.py [--quick]
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 from _common import arguments, plt, save
 
 from autograd import Value
-from nn import MLP, data, layer_gradient_norms
+from nn import MLP, data, diagnostics, layer_gradient_norms
 
 
 def gradient_norms(activation: str, X: list, depth: int) -> list[float]:
@@ -41,6 +44,15 @@ def main(out: Path, depth: int = 10, batch: int = 64) -> dict:
     ax.set_title(f"{depth} hidden layers of 16 at initialisation, one batch of {batch}")
     ax.legend()
     print(f"wrote {save(figure, out, 'vanishing_gradients.png')}")
+
+    figure = plt.figure(figsize=(13, 8.5))
+    for row, activation in zip(figure.subfigures(2, 1), ("tanh", "relu")):
+        health = diagnostics.inspect(MLP(2, [16] * 5 + [1], activation=activation, seed=0), X)
+        health.plot(row)
+        row.suptitle(f"{activation} MLP, 5 hidden layers of 16, at initialisation", fontsize=11)
+        print(f"{activation}: saturated " + " ".join(f"{h.saturated:.0%}" for h in health.layers[:-1])
+              + " | dead " + " ".join(f"{h.dead:.0%}" for h in health.layers[:-1]))
+    print(f"wrote {save(figure, out, 'activations_and_gradients.png')}")
     return {activation: {"first": v[0], "last": v[-1]} for activation, v in norms.items()}
 
 

@@ -8,11 +8,11 @@
 True
 """
 
-from . import data, losses, optim
+from . import data, diagnostics, losses, optim
 from .layers import MLP, Layer, Neuron
 from .module import Module, StateError
 from .torch_bridge import from_torch, to_torch
 from .training import History, accuracy, fit, layer_gradient_norms, predict
 
-__all__ = ["MLP", "History", "Layer", "Module", "Neuron", "StateError", "accuracy", "data", "fit",
+__all__ = ["MLP", "History", "Layer", "Module", "Neuron", "StateError", "accuracy", "data", "diagnostics", "fit",
            "from_torch", "layer_gradient_norms", "losses", "optim", "predict", "to_torch"]

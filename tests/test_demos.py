@@ -15,7 +15,7 @@ CASES = [
     ("moons.py", ["moons_boundary.png", "moons_loss.png"], "steps in"),
     ("logistic_regression.py", ["logistic_regression.png"], "closed-form gradient"),
     ("optimizers.py", ["optimizers.png"], "Adam"),
-    ("vanishing_gradients.py", ["vanishing_gradients.png"], "layer 1 / last layer"),
+    ("vanishing_gradients.py", ["vanishing_gradients.png", "activations_and_gradients.png"], "layer 1 / last layer"),
     ("rnn.py", ["rnn.png"], "no recursion"),
     ("second_order.py", ["second_order.png"], "Newton: "),
     ("nudge_lab.py", ["nudge_lab.png"], "central difference: best error"),
