@@ -12,6 +12,7 @@ from autograd import Value, no_grad
 
 from . import losses
 from .data import batches
+from . import live as live_plot
 from .module import Module
 from .optim import SGD, Optimizer, Schedule
 
@@ -101,6 +102,7 @@ def fit(
     progress: bool = True,
     seed: int | None = None,
     compile: bool = False,  # noqa: A002 - the word a learner looks for
+    live: bool = False,
 ) -> History:
     """Train ``model`` on (X, y) and return the per-epoch history.
 
@@ -110,6 +112,8 @@ def fit(
     training with a warning that says what to try, and ``History.stopped`` says so too.
     The history's accuracy counts an output above 0 as class 1 (above 0.5 after a sigmoid,
     or with "mse" on 0/1 labels); pass the same threshold to ``accuracy`` afterwards.
+    ``live=True`` in a notebook draws one plot of loss, accuracy and learning rate and
+    redraws it after every epoch (in a terminal the progress bar stays).
     ``compile=True`` compiles one sample's loss to plain Python once (``autograd.compile``)
     and runs every step from that code: the same steps (to 1e-12), about 4x faster; for the
     losses mse, hinge, bce and bce_with_logits.
@@ -139,7 +143,9 @@ def fit(
 
         compiled = CompiledLoss(model, loss_fn, loss, nin=len(X[0]))
     history = History()
-    bar = _progress(epochs, progress)
+    display = live_plot.notebook_display() if live else None
+    plot = live_plot.LivePlot(display, epochs) if display is not None else None
+    bar = _progress(epochs, progress and plot is None)
     for epoch in bar:
         total, correct = 0.0, 0
         for bx, by in batches(X, targets, batch_size or len(X), shuffle=batch_size is not None, seed=rng):
@@ -181,6 +187,8 @@ def fit(
         if schedule is not None:
             schedule.step()
         bar.set_postfix(loss=f"{history.loss[-1]:.4f}", acc=f"{history.accuracy[-1]:.0%}", refresh=False)
+        if plot is not None:
+            plot.update(history)
     return history
 
 
