@@ -4,7 +4,8 @@ h_t = tanh(w_h * h_(t-1) + w_x * x_t + b), prediction = w_o * h_T + c. The task:
 sequence of +1/-1 inputs and output their mean. Every input counts equally, so the gradient
 has to travel back through every step, and the net has to learn to integrate (w_h near 1).
 Then one 20,000-step sequence shows that the engine backpropagates through a graph that
-deep without recursion. Writes out/rnn.png.
+deep without recursion. Last, backpropagation through time laid bare: |dL/dh_t| against t
+for a recurrent weight below, at and above 1 (vanishing, steady, exploding). Writes out/rnn.png.
 Run: python demos/rnn.py [--quick]
 """
 
@@ -43,6 +44,21 @@ def sequences(count: int, length: int, seed: int) -> tuple[list[list[float]], li
     return X, [sum(x) / length for x in X]
 
 
+def bptt_gradients(w_h: float, steps: int = 40) -> list[float]:
+    """|dL/dh_t| for t = 1..steps, L = h_T, in the linear recurrence h_t = w_h h_(t-1) + x_t.
+
+    Each step back multiplies the gradient by w_h: it shrinks, holds or grows geometrically.
+    (With tanh the same happens, times tanh's slope, which is at most 1.)
+    """
+    w = Value(w_h, "w_h")
+    h, states = Value(0.0, "h0"), []
+    for t in range(steps):
+        h = w * h + (1.0 if t == 0 else 0.0)
+        states.append(h)
+    h.backward()
+    return [abs(state.grad) for state in states]
+
+
 def main(out: Path, epochs: int = 300, length: int = 12, long_length: int = 20_000) -> dict:
     X, y = sequences(32, length, seed=0)
     X_test, y_test = sequences(64, length, seed=1)
@@ -78,9 +94,19 @@ def main(out: Path, epochs: int = 300, length: int = 12, long_length: int = 20_0
     print(f"a {long_length:,}-step sequence: graph {result['long_depth']:,} ops deep, forward + backward in "
           f"{result['long_seconds']:.2f} s, d(output)/dw_h = {model.w_h.grad:.3e} (no recursion, no stack overflow)")
 
-    figure, ax = plt.subplots(figsize=(6.5, 3.8))
+    figure, (ax, bptt) = plt.subplots(1, 2, figsize=(12, 4))
     plot_curves(ax, {"training loss": history}, "epoch (full batch of 32 sequences)", "mean squared error",
-                f"scalar RNN averaging {length} inputs: R² {result['explained']:.3f} on unseen data", log=True)
+                f"scalar RNN averaging {length} inputs\nR² {result['explained']:.3f} on unseen data", log=True)
+    for w_h, lesson in ((0.8, "vanishing"), (1.0, "steady"), (1.2, "exploding")):
+        grads = bptt_gradients(w_h)
+        bptt.plot(range(1, len(grads) + 1), grads, marker=".", label=f"w_h = {w_h}: {lesson}")
+        result[f"bptt_{lesson}"] = grads[0]
+    bptt.set_yscale("log")
+    bptt.set(xlabel="time step t (the loss is read at the last one)", ylabel="|dL/dh_t|",
+             title="Backpropagation through time:\neach step back multiplies the gradient by w_h")
+    bptt.legend()
+    print("dL/dh_1 after 40 steps back: " + ", ".join(
+        f"{lesson} {result[f'bptt_{lesson}']:.1e}" for lesson in ("vanishing", "steady", "exploding")))
     print(f"wrote {save(figure, out, 'rnn.png')}")
     return result
 
