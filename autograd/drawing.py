@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import graphviz
 
+from .collapse import collapsed
 from .files import write_atomically
 from .graph import edges, topological_order
 from .naming import PLAIN, edge_rule, formula, node_names
@@ -49,6 +50,8 @@ def draw(
     scale: float = 1.0,
     size: str | None = None,
     dpi: float | None = None,
+    collapse: str | None = None,
+    sample: int | None = None,
 ) -> graphviz.Digraph:
     """The graph under ``root`` as a ``graphviz.Digraph`` (Jupyter shows it inline).
 
@@ -61,7 +64,9 @@ def draw(
     picture closer to a 16:9 slide (a long chain left to right, a wide one top to bottom).
     For slides: ``scale`` multiplies every font and line, ``size`` is Graphviz's size in
     inches (``"16,9"`` fits a 16:9 slide; end it with ``!`` to scale up), ``dpi`` sets a PNG's
-    resolution.
+    resolution. ``collapse="neuron"`` or ``"layer"`` draws an nn graph with one box per neuron
+    or per layer (found from nn's parameter labels, ``L1.n3.w2``), and ``sample=k`` keeps only
+    the k-th data point's path through a batch, the others shown as one box.
 
     >>> from autograd import Value
     >>> x = Value(2.0, "x"); y = (x * 3).tanh()
@@ -69,7 +74,7 @@ def draw(
     True
     """
     order = list(reversed(topological_order(root)))
-    if len(order) > max_nodes:
+    if len(order) > max_nodes and collapse is None:
         raise GraphTooLargeError(
             f"the graph has {len(order)} value nodes; draw() lays out at most {max_nodes} by default "
             f"because Graphviz slows down sharply past that. Pass max_nodes={len(order)} to draw it anyway."
@@ -96,6 +101,9 @@ def draw(
                            edge_attr={"color": "#495057", "arrowsize": f"{0.7 * scale:g}", "fontname": "Helvetica",
                                       "fontsize": f"{10 * scale:g}", "penwidth": f"{scale:g}"})
     fmt = lambda x: format_number(x, digits)  # noqa: E731
+    if collapse is not None:
+        collapsed(root, collapse, sample, digits, dot, value_label)
+        return dot
     for node in order:
         k = index[node]
         attrs = {"shape": "box", "style": "rounded,filled", "fillcolor": "#f1f3f5", "id": value_node_id(k)}
@@ -103,12 +111,8 @@ def draw(
             attrs.update(color=HIGHLIGHT, penwidth="2.5", fillcolor="#fff4e6")
         elif node in sent:
             attrs.update(color=HIGHLIGHT, penwidth="1.5", fillcolor="#fff9db")
-        label = (
-            f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="3"><tr>'
-            f"<td><b>{html.escape(names[node])}</b></td><td>│</td><td>data {fmt(node.data)}</td>"
-            f"<td>│</td><td>grad {fmt(node.grad)}</td></tr></table>>"
-        )
-        dot.node(value_node_id(k), label, tooltip=html.escape(names[node]), **attrs)
+        dot.node(value_node_id(k), value_label(names[node], fmt(node.data), fmt(node.grad)),
+                 tooltip=html.escape(names[node]), **attrs)
         if not node.op:
             continue
         op_id = f"op-{k}"
@@ -133,6 +137,13 @@ def draw(
 
 
 EDGE_LABELS = (False, True, "rule", "number")
+
+
+def value_label(name: str, data: str, grad: str) -> str:
+    """A value box's text as a Graphviz HTML label: the name in bold, ``data <number>``, ``grad <number>``."""
+    return (f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="3"><tr>'
+            f"<td><b>{html.escape(name)}</b></td><td>│</td><td>data {data}</td>"
+            f"<td>│</td><td>grad {grad}</td></tr></table>>")
 BOX_ASPECT = 4.0  # a value box is about four times as wide as it is tall
 
 

@@ -1,0 +1,142 @@
+"""Big nn graphs made readable: one box per neuron or per layer, and one data point of a batch.
+
+autograd does not import nn: it learns the grouping from the labels nn gives its
+parameters (``L1.n3.w2``, ``L1.n3.b``). A dot node over parameters of one neuron is that
+neuron's weighted sum for one input; with the activation applied to it (its only user) it
+forms one neuron box. The neurons of one layer that read the same inputs form a layer box.
+In a batch, each data point runs through its own copies of these; ``sample=k`` keeps the
+k-th point's path and shows the others as a single box.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable
+
+from .graph import edges, topological_order
+from .naming import node_names
+from .text import format_number
+from .value import Value, dot_products
+
+LEVELS = ("neuron", "layer")
+PARAMETER = re.compile(r"(L\d+)\.(n\d+)\.(w\d+|b)")
+
+
+def groups(order: list[Value], level: str) -> tuple[dict[Value, str], dict[str, list[Value]]]:
+    """Each grouped node's group name (``L1.n3#2`` or ``L1#2``) and each group's output nodes.
+
+    Parameters are members of no instance: they belong to every use of their neuron, and a
+    collapsed picture leaves them inside the boxes.
+    """
+    users: dict[Value, list[Value]] = defaultdict(list)
+    for node in order:
+        for parent in edges(node)[0]:
+            users[parent].append(node)
+    member: dict[Value, str] = {}
+    output: dict[str, list[Value]] = defaultdict(list)
+    instances: dict[tuple, int] = {}
+    for node in order:
+        if node.op != "dot" or node.op.custom:
+            continue
+        owners = {m[1] + "." + m[2] for p in node.parents if (m := PARAMETER.fullmatch(p.label))}
+        if len(owners) != 1:
+            continue
+        neuron = owners.pop()
+        # what the neuron reads: the same for every neuron of a layer on one data point
+        inputs = tuple(id(b) if isinstance(b, Value) else b for a, b in dot_products(node) if PARAMETER.fullmatch(a.label))
+        key = neuron if level == "neuron" else neuron.split(".")[0]
+        copy = instances.setdefault((key, inputs if level == "layer" else id(node)), len(instances))
+        name = f"{key}#{copy}"
+        member[node] = name
+        out = node
+        after = users.get(node, [])
+        if len(after) == 1 and getattr(after[0].op, "activation", False) and len(after[0].parents) == 1:
+            out = after[0]
+            member[out] = name
+        output[name].append(out)
+    return member, output
+
+
+def samples(order: list[Value], member: dict[Value, str]) -> dict[Value, frozenset[int]]:
+    """Which data points each node depends on: a first-layer group starts one (in forward order)."""
+    first_layer = {}
+    seen: dict[Value, frozenset[int]] = {}
+    for node in order:
+        parents = edges(node)[0]
+        found = frozenset().union(*(seen.get(p, frozenset()) for p in parents)) if parents else frozenset()
+        group = member.get(node)
+        if group and group.startswith("L1") and not found:
+            inputs = tuple(b for a, b in dot_products(node) if PARAMETER.fullmatch(a.label) and isinstance(b, float))
+            found = frozenset({first_layer.setdefault(inputs, len(first_layer))})
+        seen[node] = found
+    return seen
+
+
+def collapsed(root: Value, level: str, sample: int | None, digits: int, dot, label: Callable[[str, str, str], str]) -> None:
+    """Add the collapsed picture of the graph under ``root`` to the graphviz Digraph ``dot``.
+
+    ``label(name, data, grad)`` makes a box's text, as ``draw`` writes it.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"collapse must be one of {', '.join(LEVELS)} or None, got {level!r}")
+    order = list(reversed(topological_order(root)))
+    names = node_names(root)
+    member, output = groups(order, level)
+    if not member:
+        raise ValueError("collapse found no nn neurons: it groups dot nodes over parameters labelled like "
+                         "L1.n3.w2 (as nn.MLP labels them)")
+    depends = samples(order, member)
+    count = len({k for s in depends.values() for k in s})
+    if sample is not None and not 0 <= sample < max(count, 1):
+        raise ValueError(f"sample must be from 0 to {count - 1}: the graph holds {count} data points")
+    fmt = lambda x: format_number(x, digits)  # noqa: E731
+
+    def shown(node: Value) -> bool:
+        if PARAMETER.fullmatch(node.label) and node not in member:
+            return False  # inside its neuron's box
+        if sample is None or not depends[node]:
+            return True
+        return sample in depends[node]
+
+    def box(node: Value) -> str:
+        return f"g-{member[node]}" if node in member else f"n-{id(node)}"
+
+    drawn: set[str] = set()
+    linked: set[tuple[str, str]] = set()
+
+    def link(a: str, b: str) -> None:
+        if (a, b) not in linked:
+            linked.add((a, b))
+            dot.edge(a, b)
+
+    for node in order:
+        if not shown(node):
+            continue
+        key = box(node)
+        if key not in drawn:
+            drawn.add(key)
+            if node in member:
+                outs = output[member[node]]
+                title = member[node].split("#")[0] + ("" if count <= 1 else f" (point {min(depends[outs[0]])})")
+                if len(outs) == 1:
+                    data, grad = fmt(outs[0].data), fmt(outs[0].grad)
+                else:  # a layer: its outputs' mean and its output gradient's length
+                    title += f", {len(outs)} neurons"
+                    data = "mean " + fmt(sum(o.data for o in outs) / len(outs))
+                    grad = "norm " + fmt(math.sqrt(sum(o.grad * o.grad for o in outs)))
+                dot.node(key, label(title, data, grad), shape="box", style="rounded,filled,bold",
+                         fillcolor="#e7f5ff", id=key)
+            else:
+                dot.node(key, label(names[node], fmt(node.data), fmt(node.grad)), shape="box",
+                         style="rounded,filled", fillcolor="#f1f3f5", id=key)
+        for parent in edges(node)[0]:
+            if box(parent) == key:
+                continue
+            if shown(parent):
+                link(box(parent), key)
+            elif sample is not None and depends[parent] and sample not in depends[parent]:
+                link("others", key)
+    if any(a == "others" for a, _ in linked):
+        dot.node("others", f"the other {count - 1} data points", shape="box", style="dashed", id="others")

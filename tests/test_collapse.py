@@ -1,0 +1,61 @@
+"""Big nn graphs: one box per neuron or layer, one data point of a batch."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from autograd import Value, draw, render
+from nn import MLP, data, losses
+
+from .conftest import require_program
+
+
+def batch_loss(points=100):
+    X, y = data.make_moons(points, noise=0.1, seed=1)
+    model = MLP(2, [16, 16, 1], seed=1337)
+    loss = losses.hinge([model(x) for x in X], [2 * t - 1 for t in y]) + 1e-4 * losses.l2(model.parameters())
+    loss.label = "loss"
+    loss.backward()
+    return loss
+
+
+def boxes(source, prefix):
+    return {line.split()[0].strip('"') for line in source.splitlines() if line.strip().startswith(f'"{prefix}')
+            and "->" not in line}
+
+
+def test_a_training_steps_loss_over_100_points_gives_a_picture_that_says_something(tmp_path):
+    require_program("dot", "apt-get install graphviz")
+    loss = batch_loss()
+    with pytest.raises(Exception, match="lays out at most"):
+        draw(loss)  # 7,000 nodes: refused
+    source = draw(loss, collapse="layer", sample=3).source
+    assert len(boxes(source, "g-")) == 3  # three layers of point 3
+    assert "L1 (point 3), 16 neurons" in source and "the other 99 data points" in source
+    texts = [t.text for t in ET.parse(render(loss, tmp_path / "c.svg", collapse="layer", sample=3))
+             .getroot().iter("{http://www.w3.org/2000/svg}text")]
+    assert "loss" in texts and "grad 1.0" in texts
+
+
+def test_neuron_boxes_for_one_point():
+    source = draw(batch_loss(10), collapse="neuron", sample=0).source
+    assert len(boxes(source, "g-")) == 16 + 16 + 1
+    assert "L1.n3 (point 0)" in source and "L1.n3.w2" not in source  # parameters live inside their boxes
+
+
+def test_collapse_of_a_single_forward_pass_without_sample():
+    model = MLP(2, [3, 1], activation="tanh", seed=0)
+    out = model([0.5, -1.0])
+    out.backward()
+    source = draw(out, collapse="neuron").source
+    assert len(boxes(source, "g-")) == 4 and "(point" not in source
+
+
+def test_bad_collapse_arguments_say_what_is_accepted():
+    loss = batch_loss(5)
+    with pytest.raises(ValueError, match="collapse must be one of neuron, layer"):
+        draw(loss, collapse="block")
+    with pytest.raises(ValueError, match="sample must be from 0 to 4: the graph holds 5 data points"):
+        draw(loss, collapse="layer", sample=5)
+    with pytest.raises(ValueError, match="collapse found no nn neurons"):
+        draw(Value(1.0, "x") * 2, collapse="neuron")
