@@ -36,6 +36,9 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
     rules (``edge_labels="rule"``) and text is drawn at ``scale=1.3`` unless ``draw_options``
     say otherwise.
     """
+    if draw_options.get("collapse") is not None:
+        raise ValueError("the player steps through every node, so it cannot collapse them; "
+                         "use draw(..., collapse=...) or render(...) for a collapsed picture")
     draw_options.setdefault("edge_labels", "rule")
     try:
         code = step_code(root)

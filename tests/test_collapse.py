@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from autograd import Value, draw, render
+from autograd import Value, draw, player, render
 from nn import MLP, data, losses
 
 from .conftest import require_program
@@ -59,3 +59,5 @@ def test_bad_collapse_arguments_say_what_is_accepted():
         draw(loss, collapse="layer", sample=5)
     with pytest.raises(ValueError, match="collapse found no nn neurons"):
         draw(Value(1.0, "x") * 2, collapse="neuron")
+    with pytest.raises(ValueError, match="the player steps through every node"):
+        player(loss, collapse="layer")
