@@ -10,7 +10,7 @@ else
 EXTRAS ?= test,demos,notebooks
 endif
 
-.PHONY: demo test bench graphviz chromium clean
+.PHONY: demo test bench notebooks graphviz chromium clean
 
 demo: $(VENV)/.installed-demos graphviz
 	$(PY) demos/chain_rule.py
@@ -21,6 +21,10 @@ test: $(VENV)/.installed-$(EXTRAS) graphviz chromium
 
 bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/bench.py
+
+# The classroom notebooks in demos/, opened in JupyterLab (installed into .venv first).
+notebooks: $(VENV)/.installed-notebooks,jupyter graphviz
+	$(VENV)/bin/jupyter lab demos/
 
 # One stamp per set of extras: reinstall when pyproject.toml changes.
 $(VENV)/.installed-%: pyproject.toml
