@@ -113,8 +113,13 @@ def _html_path(path: str | os.PathLike) -> Path:
     return path
 
 
-def player(root: Value, digits: int = 4, title: str | None = None, **draw_options) -> Player:
+def player(root: Value, digits: int = 4, title: str | None = None, quiz: bool = False, **draw_options) -> Player:
     """The HTML player for the backward pass under ``root``: shown inline in a notebook, or saved.
+
+    With ``quiz=True`` the gradients start hidden and a panel asks for each one, in backward
+    order: the page judges each answer itself (offline, to 4 significant digits, as
+    ``autograd.quiz`` does), colours it, writes a right one into the graph and gives a wrong
+    one the hint. The answers are in the page: it is for practice, not for exams.
 
     >>> from autograd import Value
     >>> x = Value(2.0, "x"); y = (x * 3).tanh(); y.label = "y"
@@ -124,6 +129,7 @@ def player(root: Value, digits: int = 4, title: str | None = None, **draw_option
     """
     data = player_data(root, digits, **draw_options)
     svg = data.pop("svg")
+    data["quiz"] = _quiz_data(root, data) if quiz else None
     page = PAGE.format(
         title=html.escape(title or f"Backpropagation through {data['root_name']}"),
         svg=svg,
@@ -132,6 +138,17 @@ def player(root: Value, digits: int = 4, title: str | None = None, **draw_option
         script=SCRIPT,
     )
     return Player(page)
+
+
+def _quiz_data(root: Value, data: dict) -> list[dict]:
+    """One record per question: its node, prompt, true gradient (as text), hint and the answers it builds on."""
+    from .quiz import ABS_TOL, REL_TOL, quiz
+
+    test = quiz(root)
+    node_of = {node["name"]: k for k, node in enumerate(data["nodes"])}
+    return [{"node": node_of[q.name], "name": q.name, "prompt": q.prompt, "truth": repr(test._truth[q.name]),
+             "hint": test.hint(q.name), "upstream": test.upstream_of(q.name), "rel": REL_TOL, "abs": ABS_TOL}
+            for q in test.questions]
 
 
 class Player:
@@ -180,7 +197,7 @@ PAGE = """<!DOCTYPE html>
   </div>
   <pre id="line"></pre>
 </header>
-<main id="graph" class="fit"><div id="canvas">{svg}</div></main>
+<div id="body"><main id="graph" class="fit"><div id="canvas">{svg}</div></main><aside id="quiz" hidden></aside></div>
 <script id="steps" type="application/json">{data}</script>
 <script>{script}</script>
 </body>
@@ -204,7 +221,16 @@ button { padding: 4px 14px; cursor: pointer; }
 #code { font-size: 17px; color: #1864ab; margin: 0; }
 #line { font-family: Menlo, Consolas, monospace; font-size: 14px; color: #6c757d; margin: 4px 0 0 0;
         white-space: pre-wrap; }
+#body { flex: 1; min-height: 0; display: flex; }
 #graph { flex: 1; min-height: 0; overflow: hidden; position: relative; cursor: grab; }
+#quiz { width: 430px; overflow-y: auto; border-left: 1px solid #dee2e6; padding: 8px 12px; font-size: 18px; }
+#quiz .row { margin: 6px 0 10px 0; }
+#quiz input { font-size: 18px; width: 8em; margin-left: 6px; }
+#quiz .right input { background: #d3f9d8; border-color: #2f9e44; }
+#quiz .wrong input { background: #ffe3e3; border-color: #e03131; }
+#quiz .hint { font-family: Menlo, Consolas, monospace; font-size: 14px; color: #c92a2a; white-space: pre-wrap; }
+#quiz .score { font-weight: bold; margin-bottom: 8px; }
+g.node.quiz-right path, g.node.quiz-right polygon { fill: #d3f9d8; }
 #graph.dragging { cursor: grabbing; }
 #canvas { position: absolute; left: 0; top: 0; transform-origin: 0 0; }
 g.node.pending text.grad { fill: #adb5bd; }
@@ -332,5 +358,59 @@ SCRIPT = r"""
   });
   apply();
   show(0);
+  if (data.quiz) startQuiz(data.quiz);
+
+  // ---- quiz: each answer judged here, offline, as autograd.quiz judges it ----
+  function startQuiz(questions) {
+    document.querySelector(".controls").querySelectorAll("#prev, #next, #slider, #counter")
+      .forEach(e => e.hidden = true);
+    const panel = document.getElementById("quiz");
+    panel.hidden = false;
+    const score = document.createElement("div");
+    score.className = "score";
+    panel.appendChild(score);
+    const results = {};
+    const update = () => score.textContent = "score: " + Object.values(results).filter(Boolean).length +
+                                              " of " + questions.length + " (Enter checks an answer)";
+    gradText.forEach((t, i) => { if (t && i !== data.root) t.textContent = "grad ?"; });
+    for (const q of questions) {
+      const row = document.createElement("div");
+      row.className = "row";
+      const label = document.createElement("label");
+      label.textContent = q.prompt.replace(/ = \?$/, " =");
+      const input = document.createElement("input");
+      input.setAttribute("aria-label", q.prompt);
+      input.dataset.name = q.name;
+      const hint = document.createElement("div");
+      hint.className = "hint";
+      label.appendChild(input);
+      row.append(label, hint);
+      panel.appendChild(row);
+      input.addEventListener("focus", () => groups.forEach((g, i) => g && g.classList.toggle("current", i === q.node)));
+      input.addEventListener("keydown", e => { if (e.key === "Enter") judge(); e.stopPropagation(); });
+      input.addEventListener("change", judge);
+      function judge() {
+        const value = Number(input.value.trim()), truth = Number(q.truth);
+        const right = input.value.trim() !== "" && Number.isFinite(value) &&
+                      Math.abs(value - truth) <= Math.max(q.rel * Math.abs(truth), q.abs);
+        results[q.name] = right;
+        row.classList.toggle("right", right);
+        row.classList.toggle("wrong", !right);
+        const wrongBefore = q.upstream.find(name => results[name] === false);
+        hint.textContent = right ? "" : "not quite. " + q.hint +
+          (wrongBefore ? "; first fix the answer for " + wrongBefore : "");
+        if (gradText[q.node]) gradText[q.node].textContent = "grad " + (right ? input.value.trim() : "?");
+        if (groups[q.node]) {
+          groups[q.node].classList.toggle("quiz-right", right);
+          groups[q.node].classList.toggle("pending", !right);
+        }
+        update();
+      }
+    }
+    line.textContent = "work out each gradient, from d" + data.root_name + "/d" + data.root_name +
+                       " = 1 backward; type it in the panel and press Enter";
+    update();
+    apply();  // the panel took some of the width: fit the graph again
+  }
 })();
 """

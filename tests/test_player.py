@@ -178,3 +178,34 @@ def test_player_shows_the_step_as_a_line_of_code(browser, tmp_path):
     browser.get(page.as_uri())
     browser.find_element(By.ID, "next").click()
     assert browser.find_element(By.ID, "code").text == "d_n = d_o * (1.0 - o * o)"
+
+
+def test_player_quiz_checks_answers_in_the_page(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from autograd import player
+
+    page = player(classic_neuron()[0], quiz=True).save(tmp_path / "quiz.html")
+    _sized(browser, 1920, 1080)
+    browser.get(page.as_uri())
+    assert not browser.find_element(By.ID, "next").is_displayed()  # a quiz is answered, not stepped
+
+    def box(name):
+        return browser.find_element(By.CSS_SELECTOR, f'#quiz input[data-name="{name}"]')
+
+    box("n").send_keys("0.5", Keys.ENTER)
+    box("x1").send_keys("3", Keys.ENTER)
+    rows = browser.find_elements(By.CSS_SELECTOR, "#quiz .row")
+    right, wrong = rows[0], rows[-1]
+    assert "right" in right.get_attribute("class") and "wrong" in wrong.get_attribute("class")
+    assert wrong.find_element(By.CLASS_NAME, "hint").text.startswith(
+        "not quite. do/dx1 = do/d(x1*w1) * d(x1*w1)/dx1 = 0.5 * -3.0 = ?")
+    grads = browser.execute_script(
+        "return ['value-8', 'value-0'].map(id => Array.from(document.getElementById(id).querySelectorAll('text'))"
+        ".map(t => t.textContent).find(t => t.startsWith('grad ')));")
+    assert grads == ["grad 0.5", "grad ?"]  # n filled in, x1 still hidden
+    assert browser.find_element(By.CSS_SELECTOR, "#quiz .score").text.startswith("score: 1 of 9")
+    screenshots = Path(os.environ.get("CHAINRULE_SCREENSHOTS", tmp_path))
+    screenshots.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(screenshots / "player-quiz.png"))
