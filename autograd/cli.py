@@ -85,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
     quiz_cmd.add_argument("expression", metavar="EXPR", help='e.g. "tanh(x*w + b)"')
     quiz_cmd.add_argument("inputs", metavar="NAME=VALUE", nargs="*", help="a value for every name in EXPR")
     quiz_cmd.add_argument("--hide-local", action="store_true", help="hints give each local derivative's rule, not its number")
+    sheet_cmd = commands.add_parser(
+        "worksheet", help="write N printable exercises and their answer key as HTML",
+        description="Graded exercises (a sum, a product, a neuron, a shared subexpression, a loss), their graphs "
+                    "with the grads left blank, and an answer key with every chain-rule line. Same seed, same files.")
+    sheet_cmd.add_argument("--count", type=int, default=5, help="how many exercises (1-50, default 5)")
+    sheet_cmd.add_argument("--seed", type=int, default=0, help="picks the numbers (default 0)")
+    sheet_cmd.add_argument("--out", metavar="DIR", required=True, help="the folder for worksheet.html and answers.html")
     commands.add_parser("ops", help="print every op with its derivative rule and domain (a cheat sheet)",
                         description="Every op chainrule knows: its derivative rule and where it is defined.")
     return parser
@@ -180,6 +187,20 @@ def run_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_worksheet(args: argparse.Namespace) -> int:
+    from .worksheet import write_worksheet
+
+    if not 1 <= args.count <= 50:
+        return fail(f"--count must be from 1 to 50, got {args.count}", None, None)
+    try:
+        for path in write_worksheet(args.count, args.seed, args.out):
+            print(f"wrote {path}")
+    except (OSError, RuntimeError) as error:
+        print(f"chainrule: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def run_quiz(args: argparse.Namespace) -> int:
     """Ask for every hidden gradient in turn; judge each answer; a hint after a wrong one; the score."""
     from .quiz import quiz
@@ -251,6 +272,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "ops":
         print(cheat_sheet())
         return 0
+    if args.command == "worksheet":
+        return run_worksheet(args)
     try:
         return run_quiz(args) if args.command == "quiz" else run_explain(args)
     except (UsageError, ExpressionError) as error:

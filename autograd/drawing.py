@@ -52,6 +52,7 @@ def draw(
     dpi: float | None = None,
     collapse: str | None = None,
     sample: int | None = None,
+    hide_grads: bool = False,
 ) -> graphviz.Digraph:
     """The graph under ``root`` as a ``graphviz.Digraph`` (Jupyter shows it inline).
 
@@ -66,7 +67,8 @@ def draw(
     inches (``"16,9"`` fits a 16:9 slide; end it with ``!`` to scale up), ``dpi`` sets a PNG's
     resolution. ``collapse="neuron"`` or ``"layer"`` draws an nn graph with one box per neuron
     or per layer (found from nn's parameter labels, ``L1.n3.w2``), and ``sample=k`` keeps only
-    the k-th data point's path through a batch, the others shown as one box.
+    the k-th data point's path through a batch, the others shown as one box. ``hide_grads``
+    writes a blank for every grad but the output's (a worksheet to fill in).
 
     >>> from autograd import Value
     >>> x = Value(2.0, "x"); y = (x * 3).tanh()
@@ -111,7 +113,8 @@ def draw(
             attrs.update(color=HIGHLIGHT, penwidth="2.5", fillcolor="#fff4e6")
         elif node in sent:
             attrs.update(color=HIGHLIGHT, penwidth="1.5", fillcolor="#fff9db")
-        dot.node(value_node_id(k), value_label(names[node], fmt(node.data), fmt(node.grad)),
+        grad = "______" if hide_grads and node is not root else fmt(node.grad)
+        dot.node(value_node_id(k), value_label(names[node], fmt(node.data), grad),
                  tooltip=html.escape(names[node]), **attrs)
         if not node.op:
             continue

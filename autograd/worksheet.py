@@ -1,0 +1,108 @@
+"""Printable worksheets: N chain-rule exercises of graded difficulty, and their answer key.
+
+``chainrule worksheet --count 6 --seed 1 --out sheet/`` writes ``sheet/worksheet.html`` (each
+exercise's expression, its graph with the grads left blank, and a line to fill in for each
+gradient) and ``sheet/answers.html`` (the same graphs with the grads, every chain-rule line
+and the gradients). The same seed gives the same bytes. Print either from a browser.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from .drawing import draw, run_dot
+from .files import write_atomically
+from .trace import explain
+from .value import Value
+
+# Graded: a sum, a product, a neuron, a shared subexpression, a loss. Each draws its numbers.
+LEVELS = (
+    ("a sum", "a + b + c", ("a", "b", "c")),
+    ("a product", "a * b + c", ("a", "b", "c")),
+    ("a neuron", "tanh(x1*w1 + x2*w2 + b)", ("x1", "w1", "x2", "w2", "b")),
+    ("a shared subexpression", "(x + y) * (x - y) + x", ("x", "y")),
+    ("a loss", "(sigmoid(w*x + b) - t)**2", ("w", "x", "b", "t")),
+)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    level: str
+    expression: str
+    values: tuple[tuple[str, float], ...]
+
+
+def exercises(count: int, seed: int) -> list[Exercise]:
+    """``count`` exercises cycling through the levels, each with its own numbers from ``seed``.
+
+    >>> [e.level for e in exercises(6, seed=1)][:3]
+    ['a sum', 'a product', 'a neuron']
+    """
+    if not isinstance(count, int) or not 1 <= count <= 50:
+        raise ValueError(f"count must be from 1 to 50, got {count!r}")
+    rng = random.Random(seed)
+    found = []
+    for k in range(count):
+        level, expression, names = LEVELS[k % len(LEVELS)]
+        found.append(Exercise(level, expression, tuple((n, rng.choice(NUMBERS)) for n in names)))
+    return found
+
+
+NUMBERS = (-3.0, -2.0, -1.5, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0, 3.0)  # small numbers a learner can multiply
+
+
+def _graph(exercise: Exercise) -> Value:
+    from .cli import build  # the CLI's safe parser: the same expressions a learner can type
+
+    out, _ = build(exercise.expression, [f"{name}={value}" for name, value in exercise.values])
+    out.backward()
+    return out
+
+
+def write_worksheet(count: int, seed: int, out: str | Path) -> tuple[Path, Path]:
+    """Write ``worksheet.html`` and ``answers.html`` into the folder ``out``; return both paths."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    sheet, key = [], []
+    for k, exercise in enumerate(exercises(count, seed), start=1):
+        root = _graph(exercise)
+        given = ", ".join(f"{name} = {value:g}" for name, value in exercise.values)
+        head = (f'<section><h2>{k}. {html.escape(exercise.level)}</h2>'
+                f'<p class="expr">f = {html.escape(exercise.expression)}, with {html.escape(given)}</p>')
+        blanks = "".join(f"<li>df/d{html.escape(name)} = ____________</li>" for name, _ in exercise.values)
+        sheet.append(f'{head}<div class="graph">{_svg(root, hide_grads=True)}</div>'
+                     f'<p>Fill in every grad in the graph, then:</p><ul class="blanks">{blanks}</ul></section>')
+        lines = html.escape(explain(root).split("backward:", 1)[1].split("\n", 1)[1])
+        key.append(f'{head}<div class="graph">{_svg(root)}</div><pre>{lines}</pre></section>')
+    title = f"Chain-rule worksheet ({count} exercises, seed {seed})"
+    paths = (out / "worksheet.html", out / "answers.html")
+    for path, name, body in ((paths[0], title, sheet), (paths[1], f"Answers: {title}", key)):
+        write_atomically(path, PAGE.format(title=html.escape(name), body="\n".join(body)).encode())
+    return paths
+
+
+def _svg(root: Value, hide_grads: bool = False) -> str:
+    svg = run_dot(draw(root, edge_labels="rule", hide_grads=hide_grads).source, "svg").decode()
+    return svg[svg.index("<svg"):]
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+body {{ font-family: Helvetica, Arial, sans-serif; margin: 2em; color: #212529; }}
+h1 {{ font-size: 22px; }} h2 {{ font-size: 18px; margin-bottom: 4px; }}
+section {{ break-inside: avoid; page-break-inside: avoid; margin-bottom: 2em; }}
+.expr {{ font-family: Menlo, Consolas, monospace; font-size: 15px; }}
+.graph svg {{ max-width: 100%; height: auto; max-height: 60vh; }}
+.blanks li {{ font-family: Menlo, Consolas, monospace; font-size: 15px; margin: 0.6em 0; }}
+pre {{ font-size: 12px; white-space: pre-wrap; }}
+@media print {{ body {{ margin: 0; }} .graph svg {{ max-height: 14cm; }} }}
+</style></head>
+<body><h1>{title}</h1>
+<p>Name: ______________________ &nbsp; Date: ____________</p>
+{body}
+</body></html>
+"""
