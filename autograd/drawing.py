@@ -22,6 +22,7 @@ from .text import bracketed, format_constant, format_number
 from .value import operands
 
 if TYPE_CHECKING:
+    from .paths import Path as EdgePath
     from .trace import BackwardStep
     from .value import Value
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 MAX_NODES = 1500
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
 HIGHLIGHT = "#d9480f"
+PATH_COLOUR = "#2b8a3e"
 
 
 class GraphTooLargeError(ValueError):
@@ -53,6 +55,7 @@ def draw(
     collapse: str | None = None,
     sample: int | None = None,
     hide_grads: bool = False,
+    show_path: EdgePath | None = None,
 ) -> graphviz.Digraph:
     """The graph under ``root`` as a ``graphviz.Digraph`` (Jupyter shows it inline).
 
@@ -68,7 +71,8 @@ def draw(
     resolution. ``collapse="neuron"`` or ``"layer"`` draws an nn graph with one box per neuron
     or per layer (found from nn's parameter labels, ``L1.n3.w2``), and ``sample=k`` keeps only
     the k-th data point's path through a batch, the others shown as one box. ``hide_grads``
-    writes a blank for every grad but the output's (a worksheet to fill in).
+    writes a blank for every grad but the output's (a worksheet to fill in). ``show_path`` (one of
+    ``autograd.paths``) is drawn in green with its product: one term of the leaf's gradient.
 
     >>> from autograd import Value
     >>> x = Value(2.0, "x"); y = (x * 3).tanh()
@@ -92,6 +96,7 @@ def draw(
     index = {node: k for k, node in enumerate(order)}
     sent = {e.parent: e for e in highlight.edges} if highlight else {}
     step_node = highlight.node if highlight else None
+    on_path = {(show_path.nodes[i + 1], show_path.edges[i]) for i in range(len(show_path.edges))} if show_path else set()
 
     graph_attr = {"rankdir": rankdir, "bgcolor": "white"}
     if size is not None:
@@ -106,6 +111,9 @@ def draw(
     if collapse is not None:
         collapsed(root, collapse, sample, digits, dot, value_label)
         return dot
+    if show_path is not None:
+        dot.attr(label=_text(show_path.describe(names, digits)), labelloc="t", fontcolor=PATH_COLOUR,
+                 fontname="Helvetica", fontsize=f"{12 * scale:g}")
     for node in order:
         k = index[node]
         attrs = {"shape": "box", "style": "rounded,filled", "fillcolor": "#f1f3f5", "id": value_node_id(k)}
@@ -127,6 +135,8 @@ def draw(
             upstream = f"{PLAIN.derivative(highlight.root_name, names[node])} = {fmt(highlight.upstream)}"
             out_style = {"color": HIGHLIGHT, "penwidth": f"{2.5 * scale:g}", "label": _text(upstream),
                          "fontcolor": HIGHLIGHT}
+        if any(n is node for n, _ in on_path):
+            out_style |= {"color": PATH_COLOUR, "penwidth": f"{3 * scale:g}"}
         dot.edge(op_id, value_node_id(k), id=f"edge-{op_id}", **out_style)
         for j, (parent, local) in enumerate(zip(*edges(node))):
             attrs = {}
@@ -135,6 +145,8 @@ def draw(
             if node is step_node:
                 sends = f"{PLAIN.derivative(highlight.root_name, names[parent])} += {fmt(sent[parent].contribution)}"
                 attrs = {"color": HIGHLIGHT, "penwidth": f"{2.5 * scale:g}", "label": _text(sends), "fontcolor": HIGHLIGHT}
+            if (node, j) in on_path:
+                attrs |= {"color": PATH_COLOUR, "penwidth": f"{3 * scale:g}", "fontcolor": PATH_COLOUR}
             dot.edge(value_node_id(index[parent]), op_id, id=f"edge-{index[parent]}-{op_id}", **attrs)
     return dot
 

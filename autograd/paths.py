@@ -22,6 +22,7 @@ class Path:
 
     nodes: tuple[Value, ...]
     local_grads: tuple[float, ...]  # d nodes[k+1] / d nodes[k]
+    edges: tuple[int, ...] = ()  # which parent slot of nodes[k+1] nodes[k] is (x * x has two)
 
     @property
     def product(self) -> float:
@@ -57,15 +58,15 @@ def paths(root: Value, leaf: Value, limit: int = 1000) -> list[Path]:
         raise TooManyPathsError(f"there are {total:,} paths from that input to the output, more than "
                                 f"limit={limit:,}; pass a larger limit to list them all")
     found: list[Path] = []
-    stack: list[tuple[Value, tuple[Value, ...], tuple[float, ...]]] = [(root, (root,), ())]
+    stack: list[tuple[Value, tuple[Value, ...], tuple[float, ...], tuple[int, ...]]] = [(root, (root,), (), ())]
     while stack:  # from the root down, following only edges that lead to the leaf
-        node, route, local_grads = stack.pop()
+        node, route, local_grads, slots = stack.pop()
         if node is leaf:
-            found.append(Path(route[::-1], local_grads[::-1]))
+            found.append(Path(route[::-1], local_grads[::-1], slots[::-1]))
             continue
-        for parent, local in reversed(list(zip(*edges(node)))):
+        for k, (parent, local) in reversed(list(enumerate(zip(*edges(node))))):
             if counts.get(parent):
-                stack.append((parent, (*route, parent), (*local_grads, local)))
+                stack.append((parent, (*route, parent), (*local_grads, local), (*slots, k)))
     return found
 
 

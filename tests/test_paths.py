@@ -57,3 +57,17 @@ def test_nudge_of_a_node_not_in_the_graph_says_so():
     x = Value(1.0, "x")
     with pytest.raises(ValueError, match="'x' is not in the graph under the output"):
         nudge(Value(2.0) * 3, x, 0.1)
+
+
+def test_draw_shows_one_path_and_its_product():
+    from autograd import draw
+
+    x = Value(3.0, "x")
+    y = x * x + 2 * x
+    y.label = "y"
+    second = paths(y, x)[1]
+    assert second.edges == (1, 0)  # the second edge into x*x, then the first into the sum
+    source = draw(y, show_path=second).source
+    assert "x -&gt; x*x -&gt; y: 3.0 * 1.0 = 3.0" in source or "x -> x*x -> y: 3.0 * 1.0 = 3.0" in source
+    green = [line for line in source.splitlines() if "->" in line.split("[")[0] and "#2b8a3e" in line]
+    assert len(green) == 4  # x -> *, * -> x*x, x*x -> +, + -> y
