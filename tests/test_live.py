@@ -1,7 +1,6 @@
 """fit(live=True): one plot redrawn in a notebook; the plain progress bar elsewhere."""
 
 import sys
-import types
 
 from nn import MLP, data, fit
 from nn import live
