@@ -56,6 +56,7 @@ def draw(
     sample: int | None = None,
     hide_grads: bool = False,
     show_path: EdgePath | None = None,
+    ops: str = "nodes",
 ) -> graphviz.Digraph:
     """The graph under ``root`` as a ``graphviz.Digraph`` (Jupyter shows it inline).
 
@@ -71,7 +72,9 @@ def draw(
     resolution. ``collapse="neuron"`` or ``"layer"`` draws an nn graph with one box per neuron
     or per layer (found from nn's parameter labels, ``L1.n3.w2``), and ``sample=k`` keeps only
     the k-th data point's path through a batch, the others shown as one box. ``hide_grads``
-    writes a blank for every grad but the output's (a worksheet to fill in). ``show_path`` (one of
+    writes a blank for every grad but the output's (a worksheet to fill in). ``ops="inline"`` writes each
+    op inside its result's box instead of as a node of its own: half the ranks, so larger
+    text once a picture is fitted to a screen. ``show_path`` (one of
     ``autograd.paths``) is drawn in green with its product: one term of the leaf's gradient.
 
     >>> from autograd import Value
@@ -92,6 +95,8 @@ def draw(
     if edge_labels not in EDGE_LABELS:
         raise ValueError(f"edge_labels must be one of {', '.join(map(repr, EDGE_LABELS))}, got {edge_labels!r}")
     as_number(scale, "scale", 0.1, 10)
+    if ops not in ("nodes", "inline"):
+        raise ValueError(f"ops must be 'nodes' (a circle per op) or 'inline' (the op inside its box), got {ops!r}")
     names = node_names(root)
     index = {node: k for k, node in enumerate(order)}
     sent = {e.parent: e for e in highlight.edges} if highlight else {}
@@ -122,22 +127,25 @@ def draw(
         elif node in sent:
             attrs.update(color=HIGHLIGHT, penwidth="1.5", fillcolor="#fff9db")
         grad = "______" if hide_grads and node is not root else fmt(node.grad)
-        dot.node(value_node_id(k), value_label(names[node], fmt(node.data), grad),
+        inline = _op_label(node, digits) if node.op and ops == "inline" else None
+        dot.node(value_node_id(k), value_label(names[node], fmt(node.data), grad, inline),
                  tooltip=html.escape(names[node]), **attrs)
         if not node.op:
             continue
         op_id = f"op-{k}"
-        dot.node(op_id, _text(_op_label(node, digits)), shape="circle", width="0.3", fixedsize="false",
-                 style="filled", fillcolor="#e7f5ff" if node is not step_node else "#ffe8cc",
-                 id=op_id, fontsize=f"{10 * scale:g}", margin="0.02")
-        out_style = {}
-        if node is step_node:
-            upstream = f"{PLAIN.derivative(highlight.root_name, names[node])} = {fmt(highlight.upstream)}"
-            out_style = {"color": HIGHLIGHT, "penwidth": f"{2.5 * scale:g}", "label": _text(upstream),
-                         "fontcolor": HIGHLIGHT}
-        if any(n is node for n, _ in on_path):
-            out_style |= {"color": PATH_COLOUR, "penwidth": f"{3 * scale:g}"}
-        dot.edge(op_id, value_node_id(k), id=f"edge-{op_id}", **out_style)
+        target = value_node_id(k) if inline else op_id  # where the edges from the parents end
+        if not inline:
+            dot.node(op_id, _text(_op_label(node, digits)), shape="circle", width="0.3", fixedsize="false",
+                     style="filled", fillcolor="#e7f5ff" if node is not step_node else "#ffe8cc",
+                     id=op_id, fontsize=f"{10 * scale:g}", margin="0.02")
+            out_style = {}
+            if node is step_node:
+                upstream = f"{PLAIN.derivative(highlight.root_name, names[node])} = {fmt(highlight.upstream)}"
+                out_style = {"color": HIGHLIGHT, "penwidth": f"{2.5 * scale:g}", "label": _text(upstream),
+                             "fontcolor": HIGHLIGHT}
+            if any(n is node for n, _ in on_path):
+                out_style |= {"color": PATH_COLOUR, "penwidth": f"{3 * scale:g}"}
+            dot.edge(op_id, value_node_id(k), id=f"edge-{op_id}", **out_style)
         for j, (parent, local) in enumerate(zip(*edges(node))):
             attrs = {}
             if edge_labels:
@@ -147,16 +155,18 @@ def draw(
                 attrs = {"color": HIGHLIGHT, "penwidth": f"{2.5 * scale:g}", "label": _text(sends), "fontcolor": HIGHLIGHT}
             if (node, j) in on_path:
                 attrs |= {"color": PATH_COLOUR, "penwidth": f"{3 * scale:g}", "fontcolor": PATH_COLOUR}
-            dot.edge(value_node_id(index[parent]), op_id, id=f"edge-{index[parent]}-{op_id}", **attrs)
+            dot.edge(value_node_id(index[parent]), target, id=f"edge-{index[parent]}-{op_id}", **attrs)
     return dot
 
 
 EDGE_LABELS = (False, True, "rule", "number")
 
 
-def value_label(name: str, data: str, grad: str) -> str:
-    """A value box's text as a Graphviz HTML label: the name in bold, ``data <number>``, ``grad <number>``."""
-    return (f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="3"><tr>'
+def value_label(name: str, data: str, grad: str, op: str | None = None) -> str:
+    """A value box's text as a Graphviz HTML label: the name in bold, ``data <number>``, ``grad <number>``
+    (after the op that made it, in blue, when ops are drawn inline)."""
+    made = f'<td><font color="#1864ab">{html.escape(op)}</font></td><td>│</td>' if op else ""
+    return (f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="3"><tr>{made}'
             f"<td><b>{html.escape(name)}</b></td><td>│</td><td>data {data}</td>"
             f"<td>│</td><td>grad {grad}</td></tr></table>>")
 BOX_ASPECT = 4.0  # a value box is about four times as wide as it is tall

@@ -33,8 +33,8 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
     """What the player shows: the graph as SVG, its nodes, and one record per backward step.
 
     Runs its own backward pass and puts every ``.grad`` back as it was. Edges carry their
-    rules (``edge_labels="rule"``) and text is drawn at ``scale=1.3`` unless ``draw_options``
-    say otherwise.
+    rules (``edge_labels="rule"``), ops are written inside their boxes (``ops="inline"``) and
+    text is drawn at ``scale=1.3`` unless ``draw_options`` say otherwise.
     """
     if draw_options.get("collapse") is not None:
         raise ValueError("the player steps through every node, so it cannot collapse them; "
@@ -45,6 +45,7 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
     except NotCompilableError:  # a custom op: its step has no line of code to show
         code = {}
     draw_options.setdefault("scale", 1.3)  # fonts grow faster than the gaps between ranks: larger text once fitted
+    draw_options.setdefault("ops", "inline")  # half the ranks: 20 px text for the neuron even at 1280x720
     names = node_names(root)
     with scratch_grads(root) as order:
         forward = order[::-1]

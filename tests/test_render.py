@@ -140,3 +140,14 @@ def test_labels_are_escaped(tmp_path):
     x = Value(1.0, "<b>&x")
     texts = svg_texts(render(x * 2, tmp_path / "g.svg"))
     assert "<b>&x" in texts
+
+
+def test_ops_inline_put_each_op_in_its_box(tmp_path):
+    o = classic_neuron()[0]
+    source = draw(o, ops="inline").source
+    assert '"op-' not in source.split("->")[0] and 'shape=circle' not in source
+    assert '<font color="#1864ab">tanh</font>' in source and '"value-8" -> "value-9"' in source
+    with pytest.raises(ValueError, match="ops must be 'nodes'"):
+        draw(o, ops="hidden")
+    texts = svg_texts(render(o, tmp_path / "i.svg", ops="inline"))
+    assert "tanh" in texts and "o" in texts
