@@ -11,17 +11,15 @@ k-th point's path and shows the others as a single box.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Callable
 
 from .graph import edges, topological_order
-from .naming import node_names
+from .naming import PARAMETER_LABEL, neuron_of, node_names
 from .text import format_number
 from .value import Value, dot_products
 
 LEVELS = ("neuron", "layer")
-PARAMETER = re.compile(r"(L\d+)\.(n\d+)\.(w\d+|b)")
 
 
 def groups(order: list[Value], level: str) -> tuple[dict[Value, str], dict[str, list[Value]]]:
@@ -38,14 +36,11 @@ def groups(order: list[Value], level: str) -> tuple[dict[Value, str], dict[str, 
     output: dict[str, list[Value]] = defaultdict(list)
     instances: dict[tuple, int] = {}
     for node in order:
-        if node.op != "dot" or node.op.custom:
+        neuron = neuron_of(node)
+        if neuron is None:
             continue
-        owners = {m[1] + "." + m[2] for p in node.parents if (m := PARAMETER.fullmatch(p.label))}
-        if len(owners) != 1:
-            continue
-        neuron = owners.pop()
         # what the neuron reads: the same for every neuron of a layer on one data point
-        inputs = tuple(id(b) if isinstance(b, Value) else b for a, b in dot_products(node) if PARAMETER.fullmatch(a.label))
+        inputs = tuple(id(b) if isinstance(b, Value) else b for a, b in dot_products(node) if PARAMETER_LABEL.fullmatch(a.label))
         key = neuron if level == "neuron" else neuron.split(".")[0]
         copy = instances.setdefault((key, inputs if level == "layer" else id(node)), len(instances))
         name = f"{key}#{copy}"
@@ -68,7 +63,7 @@ def samples(order: list[Value], member: dict[Value, str]) -> dict[Value, frozens
         found = frozenset().union(*(seen.get(p, frozenset()) for p in parents)) if parents else frozenset()
         group = member.get(node)
         if group and group.startswith("L1") and not found:
-            inputs = tuple(b for a, b in dot_products(node) if PARAMETER.fullmatch(a.label) and isinstance(b, float))
+            inputs = tuple(b for a, b in dot_products(node) if PARAMETER_LABEL.fullmatch(a.label) and isinstance(b, float))
             found = frozenset({first_layer.setdefault(inputs, len(first_layer))})
         seen[node] = found
     return seen
@@ -94,7 +89,7 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot, lab
     fmt = lambda x: format_number(x, digits)  # noqa: E731
 
     def shown(node: Value) -> bool:
-        if PARAMETER.fullmatch(node.label) and node not in member:
+        if PARAMETER_LABEL.fullmatch(node.label) and node not in member:
             return False  # inside its neuron's box
         if sample is None or not depends[node]:
             return True

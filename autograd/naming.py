@@ -44,13 +44,30 @@ def node_names(root: Value) -> dict[Value, str]:
     return names
 
 
+# nn's parameter labels: ``L1.n3.w2`` (a weight) and ``L1.n3.b`` (a bias) of the neuron ``L1.n3``.
+PARAMETER_LABEL = re.compile(r"(.+)\.(w\d+|b)")
+
+
+def neuron_of(node: Value) -> str | None:
+    """The neuron whose weighted sum ``node`` is (``L1.n3``), read from nn's labels on its parameters.
+
+    >>> from autograd import Value
+    >>> w = [Value(0.5, "L1.n3.w1"), Value(-1.0, "L1.n3.w2")]
+    >>> neuron_of(Value.dot(w, [1.0, 2.0], start=Value(0.0, "L1.n3.b")))
+    'L1.n3'
+    """
+    if node.op != "dot" or node.op.custom:
+        return None
+    owners = {m[1] for p in node.parents if (m := PARAMETER_LABEL.fullmatch(p.label))}
+    return owners.pop() if len(owners) == 1 else None
+
+
 def _auto_name(node: Value, names: dict[Value, str], k: int) -> str:
     """The node's formula when it is short and its operands have plain names (no formula in a formula);
-    a neuron's weighted sum (a dot of parameters labelled ``L1.n3.w1`` ... ``L1.n3.b``) is ``L1.n3``."""
-    if node.op == "dot" and not node.op.custom:
-        owners = {p.label.rsplit(".", 1)[0] for p in node.parents if re.fullmatch(r".+\.(w\d+|b)", p.label)}
-        if len(owners) == 1:
-            return owners.pop()
+    a neuron's weighted sum is named for its neuron (``L1.n3``)."""
+    neuron = neuron_of(node)
+    if neuron is not None:
+        return neuron
     if node.op and all(is_plain_name(names[p]) for p in node.parents):
         text = compact(formula(node, names))
         if len(text) <= MAX_AUTO_NAME:

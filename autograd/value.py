@@ -357,8 +357,6 @@ def _with_consts(node: Value, consts: Any) -> Value:
     return node
 
 
-
-
 # ---- the table's ops, written out as Value methods ----
 
 SUM, DOT = BY_NAME["sum"], BY_NAME["dot"]
@@ -473,25 +471,25 @@ def _binary_function(op: Op) -> Callable[[Operand, Operand], Value]:
     return function
 
 
-maximum = _binary_function(BY_NAME["maximum"])
+# Every function a learner may call by name (the CLI's whitelist): the table's call ops.
+FUNCTIONS: dict[str, Callable[..., Value]] = {
+    op.name: getattr(Value, op.method) if len(op.operands) == 1 else _binary_function(op)
+    for op in TABLE if op.symbol_kind == "call"
+}
+
+maximum = FUNCTIONS["maximum"]
 maximum.__doc__ = """The larger of a and b (Values or numbers); a tie sends half the gradient to each, as torch.maximum.
 
 >>> a, b = Value(2.0), Value(2.0)
 >>> m = maximum(a, b); m.backward(); a.grad, b.grad
 (0.5, 0.5)
 """
-minimum = _binary_function(BY_NAME["minimum"])
+minimum = FUNCTIONS["minimum"]
 minimum.__doc__ = """The smaller of a and b (Values or numbers); a tie sends half the gradient to each, as torch.minimum.
 
 >>> minimum(Value(2.0), 3).data
 2.0
 """
-
-# Every function a learner may call by name (the CLI's whitelist): the table's call ops.
-FUNCTIONS: dict[str, Callable[..., Value]] = {
-    op.name: getattr(Value, op.method) if len(op.operands) == 1 else _binary_function(op)
-    for op in TABLE if op.symbol_kind == "call"
-} | {"maximum": maximum, "minimum": minimum}
 
 
 # ---- reading a node back: its operands, and its local derivatives built from Values ----
