@@ -75,7 +75,7 @@ def write_worksheet(count: int, seed: int, out: str | Path) -> tuple[Path, Path]
         blanks = "".join(f"<li>df/d{html.escape(name)} = ____________</li>" for name, _ in exercise.values)
         sheet.append(f'{head}<div class="graph">{_svg(root, hide_grads=True)}</div>'
                      f'<p>Fill in every grad in the graph, then:</p><ul class="blanks">{blanks}</ul></section>')
-        lines = html.escape(explain(root).split("backward:", 1)[1].split("\n", 1)[1])
+        lines = html.escape(explain(root))  # forward values, every chain-rule line, the gradients
         key.append(f'{head}<div class="graph">{_svg(root)}</div><pre>{lines}</pre></section>')
     title = f"Chain-rule worksheet ({count} exercises, seed {seed})"
     paths = (out / "worksheet.html", out / "answers.html")
