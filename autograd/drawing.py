@@ -265,9 +265,14 @@ def run_dot(source: str, fmt: str, timeout: float = 60.0) -> bytes:
 NOTEBOOK_MAX_NODES = 200  # past this a picture inline says less than the text
 
 
+def svg_text(root: Value, **draw_options) -> str:
+    """The drawing as an ``<svg>`` element to put inside a page (without the XML prolog)."""
+    svg = run_dot(draw(root, **draw_options).source, "svg").decode()
+    return svg[svg.index("<svg"):]
+
+
 def svg_or_none(root: Value, **draw_options) -> str | None:
     """The graph as SVG text for a notebook, or None (the text repr shows) when it is big or Graphviz is missing."""
     if shutil.which("dot") is None or len(topological_order(root)) > NOTEBOOK_MAX_NODES:
         return None
-    svg = run_dot(draw(root, **draw_options).source, "svg").decode()
-    return svg[svg.index("<svg"):]
+    return svg_text(root, **draw_options)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from .codegen import NotCompilableError, step_code
 from .graph import scratch_grads
 from .naming import edge_rule, node_names
-from .drawing import draw, run_dot, value_node_id
+from .drawing import svg_text, value_node_id
 from .files import write_atomically
 from .text import bracketed, format_number
 
@@ -40,12 +40,12 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
         raise ValueError("the player steps through every node, so it cannot collapse them; "
                          "use draw(..., collapse=...) or render(...) for a collapsed picture")
     draw_options.setdefault("edge_labels", "rule")
+    draw_options.setdefault("scale", 1.3)  # fonts grow faster than the gaps between ranks: larger text once fitted
+    draw_options.setdefault("ops", "inline")  # half the ranks: 20 px text for the neuron even at 1280x720
     try:
         code = step_code(root)
     except NotCompilableError:  # a custom op: its step has no line of code to show
         code = {}
-    draw_options.setdefault("scale", 1.3)  # fonts grow faster than the gaps between ranks: larger text once fitted
-    draw_options.setdefault("ops", "inline")  # half the ranks: 20 px text for the neuron even at 1280x720
     names = node_names(root)
     with scratch_grads(root) as order:
         forward = order[::-1]
@@ -59,13 +59,13 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
                           "math": step_mathml(step), "rules": rules, "code": code.get(step.node, [])})
         final = [format_number(node.grad, digits) for node in forward]
         # Lay the graph out with the final grads so every box is wide enough for its number.
-        svg = run_dot(draw(root, digits=digits, **draw_options).source, "svg").decode()
+        svg = svg_text(root, digits=digits, **draw_options)
     return {
         "root": index[root],
         "root_name": names[root],
         "nodes": [{"id": value_node_id(k), "name": names[node], "final": final[k]} for k, node in enumerate(forward)],
         "steps": steps,
-        "svg": svg[svg.index("<svg"):],
+        "svg": svg,
     }
 
 

@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from .drawing import draw, run_dot
+from .drawing import svg_text
 from .files import write_atomically
 from .trace import explain
 from .value import Value
@@ -73,20 +73,15 @@ def write_worksheet(count: int, seed: int, out: str | Path) -> tuple[Path, Path]
         head = (f'<section><h2>{k}. {html.escape(exercise.level)}</h2>'
                 f'<p class="expr">f = {html.escape(exercise.expression)}, with {html.escape(given)}</p>')
         blanks = "".join(f"<li>df/d{html.escape(name)} = ____________</li>" for name, _ in exercise.values)
-        sheet.append(f'{head}<div class="graph">{_svg(root, hide_grads=True)}</div>'
+        sheet.append(f'{head}<div class="graph">{svg_text(root, edge_labels="rule", hide_grads=True)}</div>'
                      f'<p>Fill in every grad in the graph, then:</p><ul class="blanks">{blanks}</ul></section>')
         lines = html.escape(explain(root))  # forward values, every chain-rule line, the gradients
-        key.append(f'{head}<div class="graph">{_svg(root)}</div><pre>{lines}</pre></section>')
+        key.append(f'{head}<div class="graph">{svg_text(root, edge_labels="rule")}</div><pre>{lines}</pre></section>')
     title = f"Chain-rule worksheet ({count} exercises, seed {seed})"
     paths = (out / "worksheet.html", out / "answers.html")
     for path, name, body in ((paths[0], title, sheet), (paths[1], f"Answers: {title}", key)):
         write_atomically(path, PAGE.format(title=html.escape(name), body="\n".join(body)).encode())
     return paths
-
-
-def _svg(root: Value, hide_grads: bool = False) -> str:
-    svg = run_dot(draw(root, edge_labels="rule", hide_grads=hide_grads).source, "svg").decode()
-    return svg[svg.index("<svg"):]
 
 
 PAGE = """<!DOCTYPE html>
