@@ -147,7 +147,7 @@ def _quiz_data(root: Value, data: dict) -> list[dict]:
 
     test = quiz(root)
     node_of = {node["name"]: k for k, node in enumerate(data["nodes"])}
-    return [{"node": node_of[q.name], "name": q.name, "prompt": q.prompt, "truth": repr(test._truth[q.name]),
+    return [{"node": node_of[q.name], "name": q.name, "prompt": q.prompt, "truth": repr(test.expected(q.name)),
              "hint": test.hint(q.name), "upstream": test.upstream_of(q.name), "rel": REL_TOL, "abs": ABS_TOL}
             for q in test.questions]
 

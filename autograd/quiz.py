@@ -73,6 +73,10 @@ class Quiz:
         self._results[name] = correct
         return Feedback(name, correct, "" if correct else self.hint(name))
 
+    def expected(self, name: str) -> float:
+        """The true gradient for the question ``name`` (the answer key)."""
+        return self._truth[name]
+
     def upstream_of(self, name: str) -> list[str]:
         """The questions whose answers this one builds on: the nodes that use ``name``."""
         return [child for child, _, _, _ in self._terms[name] if child in self._truth]
