@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Iterable
 
 from .graph import topological_order
 from .ops import BY_NAME
@@ -117,7 +118,28 @@ class Notation:
 
 
 class Latex(Notation):
-    """Formulas for LaTeX (and Markdown with math): ``x \\cdot w``, ``\\tanh\\left(n\\right)``."""
+    """Formulas for LaTeX (and Markdown with math): ``x \\cdot w``, ``\\tanh\\left(n\\right)``.
+
+    ``w1`` is written ``w_{1}``, and so is ``w_1``. In a graph that has both, ``Latex.for_names``
+    writes each of them as typed (``\\mathrm{w1}``, ``\\mathrm{w\\_1}``) so two nodes never share a
+    name on the page.
+    """
+
+    def __init__(self, literal: frozenset[str] = frozenset()):
+        self.literal = literal  # names whose math form another name also has: written as typed
+
+    @classmethod
+    def for_names(cls, names: Iterable[str]) -> Latex:
+        """The notation for a graph whose node names are ``names``: no two of them merge.
+
+        >>> notation = Latex.for_names(["x1", "x_1", "w1"])
+        >>> notation.name("x1"), notation.name("x_1"), notation.name("w1")
+        ('\\\\mathrm{x1}', '\\\\mathrm{x\\\\_1}', 'w_{1}')
+        """
+        by_math: dict[str, set[str]] = {}
+        for name in names:
+            by_math.setdefault(LATEX.name(name), set()).add(name)
+        return cls(frozenset(name for same in by_math.values() if len(same) > 1 for name in same))
 
     def infix(self, a: str, op: str, b: str) -> str:
         if op == "*":
@@ -142,6 +164,8 @@ class Latex(Notation):
         """``w1`` -> ``w_{1}``, ``w_h`` -> ``w_{h}``; longer names upright; a formula name as math."""
         if name and not is_plain_name(name):
             return rf"\left({self._formula_name(name)}\right)"
+        if name in self.literal:
+            return rf"\mathrm{{{_escape(name)}}}"
         match = re.fullmatch(rf"({GREEK}|[A-Za-z])(?:_([A-Za-z0-9]+)|([0-9]+))?", name)
         if match:
             index = match[2] or match[3]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .graph import chain_rule_at, one_pass, scratch_grads, topological_order
-from .naming import LATEX, PLAIN, Notation, defining_formula, node_names
+from .naming import PLAIN, Latex, Notation, defining_formula, node_names
 from .text import format_number
 
 if TYPE_CHECKING:
@@ -45,7 +45,8 @@ class BackwardStep:
 
     def _repr_markdown_(self) -> str:
         """In a notebook: the step's chain-rule lines as math."""
-        return "\n\n".join(f"$${line}$$" for line in self.lines(LATEX))
+        notation = Latex.for_names(node_names(self.root).values()) if self.root is not None else Latex()
+        return "\n\n".join(f"$${line}$$" for line in self.lines(notation))
 
     def _repr_html_(self) -> str:
         """In a notebook: the highlighted picture (with Graphviz) above the chain rule as MathML (offline)."""
@@ -61,12 +62,12 @@ class BackwardStep:
         return svg_or_none(self.root, highlight=self, edge_labels="rule") if self.root is not None else None
 
     def lines(self, notation: Notation = PLAIN) -> list[str]:
-        """One chain-rule line per edge, in plain text or (``notation=LATEX``) LaTeX."""
+        """One chain-rule line per edge, in plain text or (a ``Latex`` notation) LaTeX."""
         n = notation
         root, node = n.name(self.root_name), n.name(self.node_name)
         fmt = lambda x: n.number(format_number(x, self.digits))  # noqa: E731
-        factor = lambda x: rf"\left({fmt(x)}\right)" if n is LATEX and x < 0 else fmt(x)  # noqa: E731
-        plus_equals = r"\mathrel{+}=" if n is LATEX else "+="
+        factor = lambda x: rf"\left({fmt(x)}\right)" if isinstance(n, Latex) and x < 0 else fmt(x)  # noqa: E731
+        plus_equals = r"\mathrel{+}=" if isinstance(n, Latex) else "+="
         out = []
         for e in self.edges:
             parent = n.name(e.parent_name)
@@ -75,7 +76,7 @@ class BackwardStep:
                 f"{n.derivative(node, parent)} = {fmt(self.upstream)} {n.times()} {factor(e.local)} = {fmt(e.contribution)}"
             )
             if e.grad_after != e.contribution:
-                if n is LATEX:
+                if isinstance(n, Latex):
                     line += rf"\quad \text{{(now {fmt(e.grad_after)})}}"
                 else:
                     line += f"  ({n.derivative(root, parent)} is now {fmt(e.grad_after)})"
@@ -160,8 +161,8 @@ def explain(root: Value, digits: int = 4, style: str = "text") -> Explanation:
     """
     if style not in STYLES:
         raise ValueError(f"explain style must be one of {', '.join(STYLES)}, got {style!r}")
-    n = LATEX if style in ("markdown", "latex") else PLAIN
     names = node_names(root)
+    n = Latex.for_names(names.values()) if style in ("markdown", "latex") else PLAIN
     fmt = lambda x: n.number(format_number(x, digits))  # noqa: E731
     forward = forward_rows(root, names, digits, n)
     with scratch_grads(root) as order:

@@ -184,3 +184,18 @@ def test_a_constant_is_shown_as_recorded_not_worked_back_from_rounded_numbers():
     assert formula(out, node_names(out)) == "x + 1"
     assert "x + 1 = 1e+17" in explain(out)
     assert formula(big * 3, node_names(big * 3)) == "x * 3"
+
+
+def test_latex_never_merges_x1_and_x_1():
+    """Both read as x sub 1 alone; in one graph each is written as typed so the page tells them apart."""
+    a, b, w = Value(2.0, "x1"), Value(3.0, "x_1"), Value(4.0, "w1")
+    y = a * b + w
+    y.label = "y"
+    markdown = explain(y, style="markdown")
+    assert r"\mathrm{x1}" in markdown and r"\mathrm{x\_1}" in markdown and "w_{1}" in markdown
+    assert "x_{1}" not in markdown
+    assert r"\frac{\partial y}{\partial \mathrm{x\_1}} = 2.0" in markdown
+    step_math = next(y.backward_steps())._repr_markdown_()
+    assert "x_{1}" not in step_math
+    alone = explain(Value(2.0, "x_1") * 3, style="latex")  # alone, the usual subscript
+    assert "x_{1}" in alone
