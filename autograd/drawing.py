@@ -42,6 +42,11 @@ def value_node_id(index: int) -> str:
     return f"value-{index}"
 
 
+def value_copy_id(index: int, row: int) -> str:
+    """The id of the dashed copy of value node ``index`` drawn in ``row`` of a wrapped picture."""
+    return f"{value_node_id(index)}-row-{row}"
+
+
 def draw(
     root: Value,
     digits: int = 4,
@@ -57,6 +62,7 @@ def draw(
     hide_grads: bool = False,
     show_path: EdgePath | None = None,
     ops: str = "nodes",
+    wrap: int | None = None,
 ) -> graphviz.Digraph:
     """The graph under ``root`` as a ``graphviz.Digraph`` (Jupyter shows it inline).
 
@@ -65,8 +71,11 @@ def draw(
     ``"rule"`` (or True) with the op's rule, ``∂o/∂n = 1 - tanh(n)^2 = 0.5``; ``"number"``
     only its value. ``highlight`` marks a ``BackwardStep``: the node, its upstream gradient
     and what it sends to each parent (arrows keep pointing forward, as in the player).
-    ``rankdir`` is Graphviz's (LR, TB, RL, BT) or "auto": whichever of LR and TB gives a
-    picture closer to a 16:9 slide (a long chain left to right, a wide one top to bottom).
+    ``rankdir`` is Graphviz's (LR, TB, RL, BT) or "auto": whichever of LR, TB and LR in
+    ``wrap`` rows gives a picture closer to a 16:9 slide (a short chain left to right, a wide
+    graph top to bottom, a long chain wrapped like a line of text). ``wrap=k`` cuts the graph
+    into k rows drawn left to right, one under the other; a node used in a later row is drawn
+    there again, dashed, so no arrow crosses between rows (``wrap=1``: never wrap).
     For slides: ``scale`` multiplies every font and line, ``size`` is Graphviz's size in
     inches (``"16,9"`` fits a 16:9 slide; end it with ``!`` to scale up), ``dpi`` sets a PNG's
     resolution. ``collapse="neuron"`` or ``"layer"`` draws an nn graph with one box per neuron
@@ -90,14 +99,21 @@ def draw(
         )
     if rankdir not in ("auto", "LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be one of auto, LR, TB, RL, BT, got {rankdir!r}")
-    if rankdir == "auto":
-        rankdir = slide_direction(order)
     if edge_labels not in EDGE_LABELS:
         raise ValueError(f"edge_labels must be one of {', '.join(map(repr, EDGE_LABELS))}, got {edge_labels!r}")
     as_number(scale, "scale", 0.1, 10)
     if ops not in ("nodes", "inline"):
         raise ValueError(f"ops must be 'nodes' (a circle per op) or 'inline' (the op inside its box), got {ops!r}")
+    if wrap is not None and (not isinstance(wrap, int) or isinstance(wrap, bool) or not 1 <= wrap <= 50):
+        raise ValueError(f"wrap is the number of rows to wrap the picture into, a whole number from 1 to 50, got {wrap!r}")
+    if wrap not in (None, 1) and collapse is not None:
+        raise ValueError("wrap cuts the whole graph into rows; a collapsed picture is not wrapped: pass one or the other")
     names = node_names(root)
+    rows = wrap or 1
+    if rankdir == "auto":
+        rankdir, auto_rows = slide_layout(order, names, ops, edge_labels, scale)
+        rows = wrap or (auto_rows if collapse is None else 1)
+        rankdir = "LR" if rows > 1 else rankdir
     index = {node: k for k, node in enumerate(order)}
     sent = {e.parent: e for e in highlight.edges} if highlight else {}
     step_node = highlight.node if highlight else None
@@ -119,22 +135,42 @@ def draw(
     if show_path is not None:
         dot.attr(label=_text(show_path.describe(names, digits)), labelloc="t", fontcolor=PATH_COLOUR,
                  fontname="Helvetica", fontsize=f"{12 * scale:g}")
+    row = wrapped_rows(order, rows) if rows > 1 else dict.fromkeys(order, 0)
+    members: dict[int, list[str]] = {}  # each row's node ids, for its cluster
+    copies: set[str] = set()
+
+    def source(parent: Value, node: Value) -> str:
+        """The id an edge into ``node`` starts from: the parent, or its dashed copy in the node's row."""
+        if row[parent] == row[node]:
+            return value_node_id(index[parent])
+        copy = value_copy_id(index[parent], row[node])
+        if copy not in copies:
+            copies.add(copy)
+            members[row[node]].append(copy)
+            dot.node(copy, value_label(names[parent], fmt(parent.data), grad_of(parent)), tooltip=html.escape(names[parent]),
+                     shape="box", style="rounded,dashed,filled", fillcolor="white", color="#868e96", id=copy)
+        return copy
+
+    def grad_of(node: Value) -> str:
+        return "______" if hide_grads and node is not root else fmt(node.grad)
+
     for node in order:
         k = index[node]
+        members.setdefault(row[node], []).append(value_node_id(k))
         attrs = {"shape": "box", "style": "rounded,filled", "fillcolor": "#f1f3f5", "id": value_node_id(k)}
         if node is step_node:
             attrs.update(color=HIGHLIGHT, penwidth="2.5", fillcolor="#fff4e6")
         elif node in sent:
             attrs.update(color=HIGHLIGHT, penwidth="1.5", fillcolor="#fff9db")
-        grad = "______" if hide_grads and node is not root else fmt(node.grad)
         inline = _op_label(node, digits) if node.op and ops == "inline" else None
-        dot.node(value_node_id(k), value_label(names[node], fmt(node.data), grad, inline),
+        dot.node(value_node_id(k), value_label(names[node], fmt(node.data), grad_of(node), inline),
                  tooltip=html.escape(names[node]), **attrs)
         if not node.op:
             continue
         op_id = f"op-{k}"
         target = value_node_id(k) if inline else op_id  # where the edges from the parents end
         if not inline:
+            members[row[node]].append(op_id)
             dot.node(op_id, _text(_op_label(node, digits)), shape="circle", width="0.3", fixedsize="false",
                      style="filled", fillcolor="#e7f5ff" if node is not step_node else "#ffe8cc",
                      id=op_id, fontsize=f"{10 * scale:g}", margin="0.02")
@@ -155,7 +191,16 @@ def draw(
                 attrs = {"color": HIGHLIGHT, "penwidth": f"{2.5 * scale:g}", "label": _text(sends), "fontcolor": HIGHLIGHT}
             if (node, j) in on_path:
                 attrs |= {"color": PATH_COLOUR, "penwidth": f"{3 * scale:g}", "fontcolor": PATH_COLOUR}
-            dot.edge(value_node_id(index[parent]), target, id=f"edge-{index[parent]}-{op_id}", **attrs)
+            dot.edge(source(parent, node), target, id=f"edge-{index[parent]}-{op_id}", **attrs)
+    if rows > 1:
+        declared = len(dot.body)
+        for r, ids in sorted(members.items(), reverse=True):
+            with dot.subgraph(name=f"cluster_row{r}") as cluster:  # a cluster keeps a row's nodes together
+                cluster.attr(label="", style="rounded", color="#dee2e6", margin="12")  # a faint frame: where a row ends
+                for node_id in ids:
+                    cluster.node(node_id)
+        # Named first, last row first: dot stacks unconnected rows of an LR picture bottom-up in that order.
+        dot.body[:] = dot.body[declared:] + dot.body[:declared]
     return dot
 
 
@@ -169,20 +214,73 @@ def value_label(name: str, data: str, grad: str, op: str | None = None) -> str:
     return (f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="3"><tr>{made}'
             f"<td><b>{html.escape(name)}</b></td><td>│</td><td>data {data}</td>"
             f"<td>│</td><td>grad {grad}</td></tr></table>>")
-BOX_ASPECT = 4.0  # a value box is about four times as wide as it is tall
+SLIDE = 16 / 9
+MIN_ROW_LEVELS = 2  # a row of a wrapped picture holds at least this many levels of the graph
 
 
-def slide_direction(order: list[Value]) -> str:
-    """LR or TB, whichever lays ``order`` out closer to 16:9 (estimated from its ranks and their width)."""
+def levels(order: list[Value]) -> dict[Value, int]:
+    """Each node's column, left to right: one past its deepest parent, and a leaf just before its first use.
+
+    >>> from autograd import Value
+    >>> x = Value(1.0, "x"); b = Value(2.0, "b"); y = (x * 3).tanh() + b
+    >>> level = levels(list(reversed(topological_order(y))))
+    >>> level[x], level[y], level[b]
+    (0, 3, 2)
+    """
     level: dict[Value, int] = {}
     for node in order:  # forward order: parents first
         level[node] = 1 + max((level[p] for p in edges(node)[0]), default=-1)
-    ranks = 2 * max(level.values()) + 1  # an op node between each pair of value ranks
+    first_use: dict[Value, int] = {}
+    for node in order:
+        for parent in edges(node)[0]:
+            first_use[parent] = min(first_use.get(parent, level[node]), level[node])
+    for node in order:
+        if not node.op and node in first_use:
+            level[node] = first_use[node] - 1
+    return level
+
+
+def slide_layout(order: list[Value], names: dict[Value, str], ops: str = "nodes", edge_labels: bool | str = False,
+                 scale: float = 1.0) -> tuple[str, int]:
+    """(rankdir, rows): LR, TB or LR wrapped into rows, whichever lays ``order`` out closest to 16:9.
+
+    The picture's shape is estimated in inches from the graph's depth and breadth, the length
+    of its names and Graphviz's default gaps (ranksep 0.5, nodesep 0.25), which is within
+    about 1.5x of what dot draws: enough to choose between shapes that differ by far more.
+    """
+    level = levels(order)
+    depth = max(level.values()) + 1
     breadth = max(Counter(level.values()).values())
-    lr = ranks * BOX_ASPECT / breadth / 1.5  # width / height, counting rank gaps as half a box
-    tb = breadth * BOX_ASPECT / ranks
-    target = 16 / 9
-    return "LR" if abs(math.log(lr / target)) <= abs(math.log(tb / target)) else "TB"
+    name = sum(len(names[node]) for node in order) / len(order)
+    box_w, box_h = (name + 24) * 0.075 * scale + 0.3, 0.36 * scale + 0.14  # "x | data 0.1234 | grad -0.5678"
+    op = 0.0 if ops == "inline" else 0.3 * scale + 0.5  # an op circle and the gap after it
+    label = {False: 0, "number": 2 * name + 10, True: 2 * name + 24, "rule": 2 * name + 24}[edge_labels] * 0.06 * scale
+    column = box_w + 0.5 + op + label  # one level, left to right
+    shapes = {("LR", 1): depth * column / (breadth * (box_h + 0.25)),
+              ("TB", 1): breadth * (box_w + 0.25 + label) / (depth * (box_h + 0.5 + op + label / 4))}
+    for per_row in range(MIN_ROW_LEVELS, depth):  # each row starts with copies of what it uses from above
+        rows = math.ceil(depth / per_row)
+        shapes["LR", rows] = (per_row + 1) * column / (rows * breadth * (box_h + 0.25) + rows * 0.25)
+    miss = {layout: abs(math.log(aspect / SLIDE)) for layout, aspect in shapes.items()}
+    unwrapped = min(miss[("LR", 1)], miss[("TB", 1)])
+    best = min(miss, key=miss.get)
+    if best[1] > 1 and miss[best] + math.log(2) >= unwrapped:  # wrap only where it fits far better
+        best = ("LR", 1) if miss[("LR", 1)] <= miss[("TB", 1)] else ("TB", 1)
+    return best
+
+
+def wrapped_rows(order: list[Value], rows: int) -> dict[Value, int]:
+    """Each node's row when the graph is cut into ``rows`` bands of equally many levels; a leaf
+    sits in the row of its first use, so it is drawn once, beside the op that reads it."""
+    level = levels(order)
+    per_row = math.ceil((max(level.values()) + 1) / rows)
+    row = {node: level[node] // per_row for node in order}
+    first_use: dict[Value, int] = {}
+    for node in order:
+        for parent in edges(node)[0]:
+            if not parent.op:
+                first_use[parent] = min(first_use.get(parent, row[node]), row[node])
+    return row | first_use
 
 
 def _edge_label(node: Value, k: int, parent: Value, local: float, names: dict[Value, str], digits: int,

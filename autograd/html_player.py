@@ -256,11 +256,15 @@ SCRIPT = r"""
   const graph = document.getElementById("graph");
   const canvas = document.getElementById("canvas");
   const svg = canvas.querySelector("svg");
-  const groups = data.nodes.map(n => document.getElementById(n.id));
-  // the <text> that shows each node's grad
-  const gradText = groups.map(g => Array.from(g ? g.querySelectorAll("text") : [])
-                                   .find(t => t.textContent.startsWith("grad ")));
-  gradText.forEach(t => t && t.classList.add("grad"));
+  // each node's box, and its dashed copies in the later rows of a wrapped picture
+  const boxes = data.nodes.map(n => [document.getElementById(n.id),
+                                     ...document.querySelectorAll('g.node[id^="' + n.id + '-row-"]')].filter(Boolean));
+  // the <text>s that show each node's grad
+  const gradTexts = boxes.map(gs => gs.map(g => Array.from(g.querySelectorAll("text"))
+                                                 .find(t => t.textContent.startsWith("grad "))).filter(Boolean));
+  gradTexts.flat().forEach(t => t.classList.add("grad"));
+  const setGrad = (i, text) => gradTexts[i].forEach(t => t.textContent = "grad " + text);
+  const mark = (i, name, on) => boxes[i].forEach(g => g.classList.toggle(name, on));
   slider.max = steps.length;
   let current = 0;
 
@@ -307,19 +311,17 @@ SCRIPT = r"""
   function show(k) {
     current = Math.max(0, Math.min(steps.length, k));
     const grads = gradsAfter(current);
-    groups.forEach((g, i) => {
-      if (!g) return;
-      g.classList.remove("current", "receiving");
-      g.classList.toggle("arrived", grads[i] !== null);
-      g.classList.toggle("pending", grads[i] === null);
-      if (gradText[i]) gradText[i].textContent = "grad " + (grads[i] === null ? "?" : grads[i]);
+    boxes.forEach((_, i) => {
+      mark(i, "current", false); mark(i, "receiving", false);
+      mark(i, "arrived", grads[i] !== null); mark(i, "pending", grads[i] === null);
+      setGrad(i, grads[i] === null ? "?" : grads[i]);
     });
     document.querySelectorAll("g.edge.flow, g.node.current").forEach(e => e.classList.remove("flow", "current"));
     const step = current > 0 ? steps[current - 1] : null;
     if (step) {
-      groups[step.node] && groups[step.node].classList.add("current");
+      mark(step.node, "current", true);
       for (const [node] of step.grads) {
-        groups[node] && groups[node].classList.add("receiving");
+        mark(node, "receiving", true);
         const edge = document.getElementById("edge-" + node + "-op-" + step.node);
         edge && edge.classList.add("flow");
       }
@@ -373,7 +375,7 @@ SCRIPT = r"""
     const results = {};
     const update = () => score.textContent = "score: " + Object.values(results).filter(Boolean).length +
                                               " of " + questions.length + " (Enter checks an answer)";
-    gradText.forEach((t, i) => { if (t && i !== data.root) t.textContent = "grad ?"; });
+    boxes.forEach((_, i) => { if (i !== data.root) setGrad(i, "?"); });
     for (const q of questions) {
       const row = document.createElement("div");
       row.className = "row";
@@ -387,7 +389,7 @@ SCRIPT = r"""
       label.appendChild(input);
       row.append(label, hint);
       panel.appendChild(row);
-      input.addEventListener("focus", () => groups.forEach((g, i) => g && g.classList.toggle("current", i === q.node)));
+      input.addEventListener("focus", () => boxes.forEach((_, i) => mark(i, "current", i === q.node)));
       input.addEventListener("keydown", e => { if (e.key === "Enter") judge(); e.stopPropagation(); });
       input.addEventListener("change", judge);
       function judge() {
@@ -400,11 +402,9 @@ SCRIPT = r"""
         const wrongBefore = q.upstream.find(name => results[name] === false);
         hint.textContent = right ? "" : "not quite. " + q.hint +
           (wrongBefore ? "; first fix the answer for " + wrongBefore : "");
-        if (gradText[q.node]) gradText[q.node].textContent = "grad " + (right ? input.value.trim() : "?");
-        if (groups[q.node]) {
-          groups[q.node].classList.toggle("quiz-right", right);
-          groups[q.node].classList.toggle("pending", !right);
-        }
+        setGrad(q.node, right ? input.value.trim() : "?");
+        mark(q.node, "quiz-right", right);
+        mark(q.node, "pending", !right);
         update();
       }
     }

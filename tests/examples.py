@@ -12,3 +12,12 @@ def classic_neuron() -> tuple[Value, dict[str, Value]]:
     o = n.tanh()
     o.label = "o"
     return o, leaves
+
+
+def recurrence(steps: int) -> Value:
+    """h_t = tanh(w*h_(t-1) + x_t) unrolled ``steps`` times: a long chain with one weight shared by every step."""
+    h, w = Value(0.5, "h0"), Value(0.9, "w")
+    for t in range(1, steps + 1):
+        h = (w * h + Value(0.1 * t, f"x{t}")).tanh()
+        h.label = f"h{t}"
+    return h

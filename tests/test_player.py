@@ -9,7 +9,7 @@ from autograd import Value
 from autograd.html_player import player_data, write_player
 
 from .conftest import require_program
-from .examples import classic_neuron
+from .examples import classic_neuron, recurrence
 
 
 def test_player_data_has_one_record_per_op_and_leaves_grads_alone():
@@ -208,3 +208,22 @@ def test_player_quiz_checks_answers_in_the_page(browser, tmp_path):
     screenshots = Path(os.environ.get("CHAINRULE_SCREENSHOTS", tmp_path))
     screenshots.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(screenshots / "player-quiz.png"))
+
+
+def test_a_wrapped_player_fills_in_every_copy_of_a_node(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    h = recurrence(6)
+    data = player_data(h, wrap=3)
+    page = write_player(h, tmp_path / "wrapped.html", wrap=3)
+    browser.get(page.as_uri())
+    grads = """return Array.from(document.querySelectorAll('g.node')).filter(g => g.id.includes('-row-'))
+        .map(g => [g.id.split('-row-')[0], Array.from(g.querySelectorAll('text')).map(t => t.textContent)
+        .find(t => t.startsWith('grad ')), g.classList.contains('arrived')]);"""
+    copies = browser.execute_script(grads)
+    assert copies and all(grad == "grad ?" for _, grad, _ in copies)  # nothing has arrived yet
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.END)
+    final = {node["id"]: node["final"] for node in data["nodes"]}
+    assert [(node_id, grad, arrived) for node_id, grad, arrived in browser.execute_script(grads)] == [
+        (node_id, "grad " + final[node_id], True) for node_id, _, _ in copies]

@@ -1,5 +1,6 @@
 """Drawing with Graphviz: the SVG parsed as XML, every format, the size limit, atomic writes."""
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -8,7 +9,7 @@ from autograd import Value
 from autograd.drawing import GraphTooLargeError, draw, render
 
 from .conftest import require_program
-from .examples import classic_neuron
+from .examples import classic_neuron, recurrence
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -74,6 +75,50 @@ def test_auto_direction_fits_a_slide():
     assert "rankdir=TB" in draw(classic_neuron()[0]).source  # a deep, narrow graph: top to bottom
     xs = [Value(float(k), f"x{k}") for k in range(12)]
     assert "rankdir=LR" in draw(Value.sum(xs)).source  # twelve leaves side by side would be too wide
+
+
+def _rows(source):
+    """Each wrapped row's node ids, from the clusters in the DOT source."""
+    return {int(m[1]): set(re.findall(r'"([\w-]+)"', m[2]))
+            for m in re.finditer(r"subgraph cluster_row(\d+) \{(.*?)\}", source, re.S)}
+
+
+def test_a_long_chain_wraps_into_rows_like_text(tmp_path):
+    h = recurrence(12)
+    h.backward()
+    source = draw(h, edge_labels="rule").source
+    rows = _rows(source)
+    assert "rankdir=LR" in source and len(rows) >= 3, source[:200]
+    row_of = {node_id: r for r, ids in rows.items() for node_id in ids}
+    for tail, head in re.findall(r'"([\w-]+)" -> "([\w-]+)"', source):
+        assert row_of[tail] == row_of[head], (tail, head)  # no arrow leaves its row: a copy starts it
+
+    svg = ET.parse(render(h, tmp_path / "wrapped.svg", edge_labels="rule")).getroot()
+    width, height = map(float, svg.get("viewBox").split()[2:])
+    assert 1.2 <= width / height <= 3.5, (width, height)  # the same graph in one row is about 25:1
+    nodes = {g.get("id"): g for g in svg.iter(f"{SVG}g") if g.get("class") == "node"}
+    ys = {node_id: [float(t.get("y")) for t in g.iter(f"{SVG}text")] for node_id, g in nodes.items()}
+    bands = [(min(y for i in ids for y in ys[i]), max(y for i in ids for y in ys[i])) for _, ids in sorted(rows.items())]
+    assert all(above[1] < below[0] for above, below in zip(bands, bands[1:])), bands  # row 0 on top, no overlap
+
+    copies = {node_id: g for node_id, g in nodes.items() if "-row-" in node_id}
+    assert copies, "a later row uses w and the previous h: they are drawn again there"
+    for node_id, g in copies.items():
+        original = [t.text for t in nodes[node_id.split("-row-")[0]].iter(f"{SVG}text")]
+        assert [t.text for t in g.iter(f"{SVG}text")] == original  # the same name, data and grad
+        assert any("5,2" in (shape.get("stroke-dasharray") or "") for shape in g.iter()), node_id  # dashed
+
+
+def test_wrap_option(tmp_path):
+    h = recurrence(6)
+    assert len(_rows(draw(h, wrap=3).source)) == 3
+    assert "cluster_row" not in draw(h, wrap=1).source
+    assert "cluster_row" not in draw(classic_neuron()[0]).source  # short graphs are never wrapped
+    for bad in (0, 2.5, True, "2", 51):
+        with pytest.raises(ValueError, match="wrap is the number of rows"):
+            draw(h, wrap=bad)
+    with pytest.raises(ValueError, match="a collapsed picture is not wrapped"):
+        draw(h, wrap=2, collapse="layer")
 
 
 def test_hostile_labels_never_break_graphviz(tmp_path):
