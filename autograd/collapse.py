@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 from collections.abc import Callable
 
 from .graph import edges, topological_order
@@ -69,10 +70,12 @@ def samples(order: list[Value], member: dict[Value, str]) -> dict[Value, frozens
     return seen
 
 
-def collapsed(root: Value, level: str, sample: int | None, digits: int, dot, label: Callable[[str, str, str], str]) -> None:
+def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
+              label: Callable[[str, str, str], str]) -> dict[str, Box]:
     """Add the collapsed picture of the graph under ``root`` to the graphviz Digraph ``dot``.
 
-    ``label(name, data, grad)`` makes a box's text, as ``draw`` writes it.
+    ``label(name, data, grad)`` makes a box's text, as ``draw`` writes it. Returns each drawn
+    neuron or layer box by its id, with the nodes inside it.
     """
     if level not in LEVELS:
         raise ValueError(f"collapse must be one of {', '.join(LEVELS)} or None, got {level!r}")
@@ -100,6 +103,7 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot, lab
 
     drawn: set[str] = set()
     linked: set[tuple[str, str]] = set()
+    boxes: dict[str, Box] = {}
 
     def link(a: str, b: str) -> None:
         if (a, b) not in linked:
@@ -123,6 +127,7 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot, lab
                     grad = "norm " + fmt(math.sqrt(sum(o.grad * o.grad for o in outs)))
                 dot.node(key, label(title, data, grad), shape="box", style="rounded,filled,bold",
                          fillcolor="#e7f5ff", id=key)
+                boxes[key] = Box(title, [], outs)
             else:
                 dot.node(key, label(names[node], fmt(node.data), fmt(node.grad)), shape="box",
                          style="rounded,filled", fillcolor="#f1f3f5", id=key)
@@ -135,3 +140,17 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot, lab
                 link("others", key)
     if any(a == "others" for a, _ in linked):
         dot.node("others", f"the other {count - 1} data points", shape="box", style="dashed", id="others")
+    for node in order:  # what each box holds: its nodes and the parameters they read
+        if node in member and box(node) in boxes:
+            inside = boxes[box(node)].nodes
+            inside += [p for p in edges(node)[0] if p not in member and PARAMETER_LABEL.fullmatch(p.label)] + [node]
+    return boxes
+
+
+@dataclass
+class Box:
+    """A neuron's or a layer's box in a collapsed picture: its title, its nodes and its outputs."""
+
+    title: str
+    nodes: list[Value]
+    outputs: list[Value]

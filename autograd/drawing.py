@@ -10,6 +10,7 @@ from collections import Counter
 import shutil
 import subprocess
 from pathlib import Path
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import graphviz
@@ -63,6 +64,7 @@ def draw(
     show_path: EdgePath | None = None,
     ops: str = "nodes",
     wrap: int | None = None,
+    only: Collection[Value] | None = None,
 ) -> graphviz.Digraph:
     """The graph under ``root`` as a ``graphviz.Digraph`` (Jupyter shows it inline).
 
@@ -85,6 +87,8 @@ def draw(
     op inside its result's box instead of as a node of its own: half the ranks, so larger
     text once a picture is fitted to a screen. ``show_path`` (one of
     ``autograd.paths``) is drawn in green with its product: one term of the leaf's gradient.
+    ``only`` draws just those nodes of the graph (a neuron, say): a value they read from
+    elsewhere is drawn dashed, as in a wrapped picture.
 
     >>> from autograd import Value
     >>> x = Value(2.0, "x"); y = (x * 3).tanh()
@@ -92,6 +96,12 @@ def draw(
     True
     """
     order = list(reversed(topological_order(root)))
+    index = {node: k for k, node in enumerate(order)}  # ids stay those of the whole graph
+    if only is not None:
+        keep = set(only)
+        order = [node for node in order if node in keep]
+        if not order:
+            raise ValueError("only= names no node of the graph under root: pass nodes found under it")
     if len(order) > max_nodes and collapse is None:
         raise GraphTooLargeError(
             f"the graph has {len(order)} value nodes; draw() lays out at most {max_nodes} by default "
@@ -114,7 +124,6 @@ def draw(
         rankdir, auto_rows = slide_layout(order, names, ops, edge_labels, scale)
         rows = wrap or (auto_rows if collapse is None else 1)
         rankdir = "LR" if rows > 1 else rankdir
-    index = {node: k for k, node in enumerate(order)}
     sent = {e.parent: e for e in highlight.edges} if highlight else {}
     step_node = highlight.node if highlight else None
     on_path = {(show_path.nodes[i + 1], show_path.edges[i]) for i in range(len(show_path.edges))} if show_path else set()
@@ -141,7 +150,7 @@ def draw(
 
     def source(parent: Value, node: Value) -> str:
         """The id an edge into ``node`` starts from: the parent, or its dashed copy in the node's row."""
-        if row[parent] == row[node]:
+        if row.get(parent) == row[node]:
             return value_node_id(index[parent])
         copy = value_copy_id(index[parent], row[node])
         if copy not in copies:
@@ -215,7 +224,7 @@ def value_label(name: str, data: str, grad: str, op: str | None = None) -> str:
             f"<td><b>{html.escape(name)}</b></td><td>│</td><td>data {data}</td>"
             f"<td>│</td><td>grad {grad}</td></tr></table>>")
 SLIDE = 16 / 9
-MIN_ROW_LEVELS = 2  # a row of a wrapped picture holds at least this many levels of the graph
+MIN_ROW_LEVELS = 3  # a row of a wrapped picture holds at least this many levels of the graph
 
 
 def levels(order: list[Value]) -> dict[Value, int]:
@@ -228,8 +237,8 @@ def levels(order: list[Value]) -> dict[Value, int]:
     (0, 3, 2)
     """
     level: dict[Value, int] = {}
-    for node in order:  # forward order: parents first
-        level[node] = 1 + max((level[p] for p in edges(node)[0]), default=-1)
+    for node in order:  # forward order: parents first; a parent not in order (not drawn) counts as a leaf
+        level[node] = 1 + max((level[p] for p in edges(node)[0] if p in level), default=-1)
     first_use: dict[Value, int] = {}
     for node in order:
         for parent in edges(node)[0]:
@@ -278,7 +287,7 @@ def wrapped_rows(order: list[Value], rows: int) -> dict[Value, int]:
     first_use: dict[Value, int] = {}
     for node in order:
         for parent in edges(node)[0]:
-            if not parent.op:
+            if not parent.op and parent in level:
                 first_use[parent] = min(first_use.get(parent, row[node]), row[node])
     return row | first_use
 

@@ -6,7 +6,8 @@ zoomed and panned; the current step's chain rule is written as math (MathML, whi
 Chromium and Firefox render offline) with the op's rule beside it; each node's grad fills
 in as the steps reach it. A presenter needs only the keyboard: Space or the right arrow for
 the next step, the left arrow back, Home and End, + and - to zoom, 0 to fit. No network
-access, nothing to install to view it.
+access, nothing to install to view it. A network drawn collapsed (one box per neuron or
+layer) opens a box's own picture and steps on a click.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import graphviz
+
 from .codegen import NotCompilableError, step_code
 from .graph import scratch_grads
 from .naming import edge_rule, node_names
-from .drawing import svg_text, value_node_id
+from .collapse import collapsed
+from .drawing import svg_text, value_label, value_node_id
 from .files import write_atomically
 from .text import bracketed, format_number
 
@@ -34,39 +38,64 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
 
     Runs its own backward pass and puts every ``.grad`` back as it was. Edges carry their
     rules (``edge_labels="rule"``), ops are written inside their boxes (``ops="inline"``) and
-    text is drawn at ``scale=1.3`` unless ``draw_options`` say otherwise.
+    text is drawn at ``scale=1.3`` unless ``draw_options`` say otherwise. With
+    ``collapse="neuron"`` or ``"layer"`` (and ``sample=k``) the page opens on the collapsed
+    picture, and each box holds its own picture and steps (``details``, by box id).
     """
-    if draw_options.get("collapse") is not None:
-        raise ValueError("the player steps through every node, so it cannot collapse them; "
-                         "use draw(..., collapse=...) or render(...) for a collapsed picture")
+    collapse, sample = draw_options.pop("collapse", None), draw_options.pop("sample", None)
     draw_options.setdefault("edge_labels", "rule")
     draw_options.setdefault("scale", 1.3)  # fonts grow faster than the gaps between ranks: larger text once fitted
     draw_options.setdefault("ops", "inline")  # half the ranks: 20 px text for the neuron even at 1280x720
-    try:
-        code = step_code(root)
-    except NotCompilableError:  # a custom op: its step has no line of code to show
-        code = {}
     names = node_names(root)
     with scratch_grads(root) as order:
         forward = order[::-1]
         index = {node: k for k, node in enumerate(forward)}
-        steps = []
-        for step in root.backward_steps(digits=digits):
-            # Numbers go to the page as text: JSON has no inf or nan.
-            grads = [[index[e.parent], format_number(e.grad_after, digits)] for e in step.edges]
-            rules = sorted({edge_rule(step.node, k, names) for k in range(len(step.edges))})
-            steps.append({"node": index[step.node], "text": str(step), "grads": grads,
-                          "math": step_mathml(step), "rules": rules, "code": code.get(step.node, [])})
+        boxes = {} if collapse is None else collapsed(root, collapse, sample, digits, graphviz.Digraph(), value_label)
+        if len(boxes) > MAX_BOXES:
+            raise ValueError(f"the collapsed picture has {len(boxes)} boxes to open, more than the player holds "
+                             f"({MAX_BOXES}): pass sample=k to follow one data point")
+        inside = {node: key for key, box in boxes.items() for node in box.nodes}
+        wanted = (lambda node: node in inside) if collapse else (lambda node: True)  # noqa: E731
+        steps = _step_records(root, digits, names, index, wanted)
         final = [format_number(node.grad, digits) for node in forward]
-        # Lay the graph out with the final grads so every box is wide enough for its number.
-        svg = svg_text(root, digits=digits, **draw_options)
+        # Lay the graphs out with the final grads so every box is wide enough for its number.
+        if collapse is None:
+            svg, details = svg_text(root, digits=digits, **draw_options), {}
+        else:
+            svg = svg_text(root, digits=digits, collapse=collapse, sample=sample, scale=draw_options["scale"])
+            details = {key: {"title": box.title, "svg": svg_text(root, digits=digits, only=box.nodes, **draw_options),
+                             "start": [[index[out], final[index[out]]] for out in box.outputs],
+                             "steps": [step for node, step in steps if inside[node] == key]}
+                       for key, box in boxes.items()}
     return {
         "root": index[root],
         "root_name": names[root],
         "nodes": [{"id": value_node_id(k), "name": names[node], "final": final[k]} for k, node in enumerate(forward)],
-        "steps": steps,
+        "steps": [step for _, step in steps] if collapse is None else [],
+        "details": details,
         "svg": svg,
     }
+
+
+MAX_BOXES = 200  # each box of a collapsed player holds its own picture, drawn by Graphviz in advance
+
+
+def _step_records(root: Value, digits: int, names: dict, index: dict, wanted) -> list[tuple[Value, dict]]:
+    """(node, what the page needs to show its step) for each backward step at a ``wanted`` node."""
+    try:
+        code = step_code(root)
+    except NotCompilableError:  # a custom op: its step has no line of code to show
+        code = {}
+    records = []
+    for step in root.backward_steps(digits=digits):
+        if not wanted(step.node):
+            continue
+        # Numbers go to the page as text: JSON has no inf or nan.
+        grads = [[index[e.parent], format_number(e.grad_after, digits)] for e in step.edges]
+        rules = sorted({edge_rule(step.node, k, names) for k in range(len(step.edges))})
+        records.append((step.node, {"node": index[step.node], "text": str(step), "grads": grads,
+                                    "math": step_mathml(step), "rules": rules, "code": code.get(step.node, [])}))
+    return records
 
 
 def step_mathml(step: BackwardStep) -> str:
@@ -122,12 +151,18 @@ def player(root: Value, digits: int = 4, title: str | None = None, quiz: bool = 
     ``autograd.quiz`` does), colours it, writes a right one into the graph and gives a wrong
     one the hint. The answers are in the page: it is for practice, not for exams.
 
+    With ``collapse="neuron"`` or ``"layer"`` (and ``sample=k``, one data point of a batch),
+    a network's loss opens as one box per neuron or layer; clicking a box (or Tab and Enter)
+    opens its own picture and steps through the chain rule inside it; Escape goes back.
+
     >>> from autograd import Value
     >>> x = Value(2.0, "x"); y = (x * 3).tanh(); y.label = "y"
     >>> view = player(y)
     >>> view._repr_html_().startswith("<iframe") and "dy/dx" in view.page
     True
     """
+    if quiz and draw_options.get("collapse") is not None:
+        raise ValueError("a quiz asks for every node's gradient, so it cannot collapse them: pass quiz=True or collapse=, not both")
     data = player_data(root, digits, **draw_options)
     svg = data.pop("svg")
     data["quiz"] = _quiz_data(root, data) if quiz else None
@@ -183,6 +218,7 @@ PAGE = """<!DOCTYPE html>
 <header>
   <div class="controls">
     <h1>{title}</h1>
+    <button id="back" hidden title="back to the whole network (Escape)">&#9650; network</button>
     <button id="prev" title="previous step (left arrow)">&#9664; prev</button>
     <input id="slider" type="range" min="0" max="0" value="0" aria-label="step">
     <button id="next" title="next step (right arrow or space)">next &#9654;</button>
@@ -215,12 +251,14 @@ h1 { font-size: 22px; margin: 0 12px 0 0; white-space: nowrap; }
 button, label { font-size: 20px; }
 button { padding: 4px 14px; cursor: pointer; }
 #counter { font-variant-numeric: tabular-nums; min-width: 130px; }
-.step { display: flex; align-items: center; gap: 24px; min-height: 80px; margin-top: 6px; }
+.step { display: flex; align-items: safe center; gap: 24px; min-height: 80px; margin-top: 6px;
+        max-height: 30vh; overflow-y: auto; }  /* a step with many edges scrolls: the graph keeps the window */
 #math { font-size: 26px; }
 #math math { margin: 2px 0; }
 #rule { font-size: 20px; color: #495057; font-family: Menlo, Consolas, monospace; white-space: pre-line; }
 #code { font-size: 17px; color: #1864ab; margin: 0; }
 #line { font-family: Menlo, Consolas, monospace; font-size: 14px; color: #6c757d; margin: 4px 0 0 0;
+        max-height: 4.5em; overflow-y: auto;
         white-space: pre-wrap; }
 #body { flex: 1; min-height: 0; display: flex; }
 #graph { flex: 1; min-height: 0; overflow: hidden; position: relative; cursor: grab; }
@@ -232,6 +270,10 @@ button { padding: 4px 14px; cursor: pointer; }
 #quiz .hint { font-family: Menlo, Consolas, monospace; font-size: 14px; color: #c92a2a; white-space: pre-wrap; }
 #quiz .score { font-weight: bold; margin-bottom: 8px; }
 g.node.quiz-right path, g.node.quiz-right polygon { fill: #d3f9d8; }
+g.node.openable { cursor: pointer; }
+g.node.openable:hover path, g.node.openable:focus path, g.node.openable:hover polygon, g.node.openable:focus polygon
+  { stroke: #1864ab; stroke-width: 3; }
+g.node.openable:focus { outline: none; }
 #graph.dragging { cursor: grabbing; }
 #canvas { position: absolute; left: 0; top: 0; transform-origin: 0 0; }
 g.node.pending text.grad { fill: #adb5bd; }
@@ -246,7 +288,6 @@ g.edge.flow text { fill: #d9480f; font-weight: bold; }
 SCRIPT = r"""
 (function () {
   const data = JSON.parse(document.getElementById("steps").textContent);
-  const steps = data.steps;
   const slider = document.getElementById("slider");
   const counter = document.getElementById("counter");
   const line = document.getElementById("line");
@@ -255,22 +296,58 @@ SCRIPT = r"""
   const code = document.getElementById("code");
   const graph = document.getElementById("graph");
   const canvas = document.getElementById("canvas");
-  const svg = canvas.querySelector("svg");
-  // each node's box, and its dashed copies in the later rows of a wrapped picture
-  const boxes = data.nodes.map(n => [document.getElementById(n.id),
-                                     ...document.querySelectorAll('g.node[id^="' + n.id + '-row-"]')].filter(Boolean));
-  // the <text>s that show each node's grad
-  const gradTexts = boxes.map(gs => gs.map(g => Array.from(g.querySelectorAll("text"))
-                                                 .find(t => t.textContent.startsWith("grad "))).filter(Boolean));
-  gradTexts.flat().forEach(t => t.classList.add("grad"));
+  const stepping = document.querySelectorAll("#prev, #next, #slider, #counter");
+  const back = document.getElementById("back");
+  const network = canvas.innerHTML;  // a collapsed network: the picture the page opens on
+  // the picture shown, each node's boxes in it, their grad texts, its steps and the grads known before them
+  let svg, box, boxes, gradTexts, steps = [], start = [], intro = "", opened = null, current = 0;
   const setGrad = (i, text) => gradTexts[i].forEach(t => t.textContent = "grad " + text);
   const mark = (i, name, on) => boxes[i].forEach(g => g.classList.toggle(name, on));
-  slider.max = steps.length;
-  let current = 0;
+
+  function load(picture, stepList, known) {
+    if (picture !== null) canvas.innerHTML = picture;  // Graphviz's SVG of escaped names, as inlined in the page
+    svg = canvas.querySelector("svg");
+    box = svg.viewBox.baseVal;
+    svg.setAttribute("width", box.width); svg.setAttribute("height", box.height);
+    const byId = {};  // a node's box, and its dashed copies (in a wrapped picture's later rows, or read from outside)
+    canvas.querySelectorAll("g.node").forEach(g => (byId[g.id.split("-row-")[0]] ||= []).push(g));
+    boxes = data.nodes.map(n => byId[n.id] || []);
+    gradTexts = boxes.map(gs => gs.map(g => Array.from(g.querySelectorAll("text"))
+                                           .find(t => t.textContent.startsWith("grad "))).filter(Boolean));
+    gradTexts.flat().forEach(t => t.classList.add("grad"));
+    steps = stepList; start = known; slider.max = steps.length;
+    stepping.forEach(e => e.hidden = steps.length === 0 && data.steps.length === 0);
+    view.fit = true;
+  }
+
+  // ---- a collapsed network: click a neuron's or a layer's box to step through the chain rule inside it ----
+  function showNetwork() {
+    opened = null;
+    load(network, [], []);
+    back.hidden = true;
+    intro = "click a box (or Tab to it and press Enter) to step through the chain rule inside it";
+    for (const [id, detail] of Object.entries(data.details)) {
+      const g = document.getElementById(id);
+      if (!g) continue;
+      g.classList.add("openable");
+      g.setAttribute("tabindex", "0"); g.setAttribute("role", "button");
+      g.setAttribute("aria-label", "step through " + detail.title);
+      g.addEventListener("click", () => { if (!moved) openBox(id); });
+      g.addEventListener("keydown", e => { if (e.key === "Enter") { openBox(id); e.preventDefault(); } });
+    }
+    show(0);
+  }
+  function openBox(id) {
+    const detail = data.details[id];
+    opened = id;
+    load(detail.svg, detail.steps, detail.start);
+    back.hidden = false;
+    intro = "inside " + detail.title + ": the gradient from above has arrived at its output; " +
+            "press next (space or the right arrow) to send it back, Escape for the whole network";
+    show(0);
+  }
 
   // ---- view: fit the graph to the window, zoom, pan ----
-  const box = svg.viewBox.baseVal;
-  svg.setAttribute("width", box.width); svg.setAttribute("height", box.height);
   const view = {scale: 1, x: 0, y: 0, fit: true};
   const MAX_FIT = 3;  // a small graph is enlarged, but not without bound
   function fitView() {
@@ -291,10 +368,12 @@ SCRIPT = r"""
     view.scale *= factor;
     apply();
   }
-  let drag = null;
-  graph.addEventListener("pointerdown", e => { drag = {x: e.clientX - view.x, y: e.clientY - view.y};
-                                              graph.classList.add("dragging"); });
-  window.addEventListener("pointermove", e => { if (!drag) return; view.fit = false;
+  let drag = null, moved = false;  // a drag that moved is not a click on a box
+  graph.addEventListener("pointerdown", e => { drag = {x: e.clientX - view.x, y: e.clientY - view.y, from: [e.clientX, e.clientY]};
+                                              moved = false; graph.classList.add("dragging"); });
+  window.addEventListener("pointermove", e => { if (!drag) return;
+                                                if (Math.hypot(e.clientX - drag.from[0], e.clientY - drag.from[1]) < 4) return;
+                                                moved = true; view.fit = false;
                                                 view.x = e.clientX - drag.x; view.y = e.clientY - drag.y; apply(); });
   window.addEventListener("pointerup", () => { drag = null; graph.classList.remove("dragging"); });
   graph.addEventListener("wheel", e => { e.preventDefault(); zoom(e.deltaY < 0 ? 1.1 : 1 / 1.1); }, {passive: false});
@@ -303,7 +382,7 @@ SCRIPT = r"""
   // ---- steps ----
   function gradsAfter(k) {  // grads as text after k steps; null = not reached yet
     const grads = data.nodes.map(() => null);
-    grads[data.root] = "1.0";
+    for (const [node, grad] of start) grads[node] = grad;
     for (let i = 0; i < k; i++) for (const [node, grad] of steps[i].grads) grads[node] = grad;
     return grads;
   }
@@ -316,7 +395,7 @@ SCRIPT = r"""
       mark(i, "arrived", grads[i] !== null); mark(i, "pending", grads[i] === null);
       setGrad(i, grads[i] === null ? "?" : grads[i]);
     });
-    document.querySelectorAll("g.edge.flow, g.node.current").forEach(e => e.classList.remove("flow", "current"));
+    canvas.querySelectorAll("g.edge.flow, g.node.current").forEach(e => e.classList.remove("flow", "current"));
     const step = current > 0 ? steps[current - 1] : null;
     if (step) {
       mark(step.node, "current", true);
@@ -334,7 +413,7 @@ SCRIPT = r"""
       rule.textContent = step.rules.join("\n");
       code.textContent = step.code.map(l => l.split("  #")[0]).join("\n");
     } else {
-      line.textContent = "d" + data.root_name + "/d" + data.root_name + " = 1: press next (space or the right arrow) to send it back";
+      line.textContent = intro;
       math.innerHTML = "";
       rule.textContent = "";
       code.textContent = "";
@@ -354,13 +433,21 @@ SCRIPT = r"""
     const keys = {"ArrowRight": () => show(current + 1), " ": () => show(current + 1),
                   "ArrowLeft": () => show(current - 1), "Home": () => show(0), "End": () => show(steps.length),
                   "+": () => zoom(1.25), "=": () => zoom(1.25), "-": () => zoom(0.8),
-                  "0": () => { view.fit = true; apply(); }};
+                  "0": () => { view.fit = true; apply(); },
+                  "Escape": () => opened !== null && showNetwork()};
     if (keys[e.key] && e.target.tagName !== "INPUT") { keys[e.key](); e.preventDefault(); }
     else if ((e.key === "ArrowRight" || e.key === "ArrowLeft") && e.target === slider) { e.preventDefault();
       show(current + (e.key === "ArrowRight" ? 1 : -1)); }
   });
-  apply();
-  show(0);
+  back.addEventListener("click", showNetwork);
+  if (Object.keys(data.details).length) {
+    showNetwork();
+  } else {
+    load(null, data.steps, [[data.root, "1.0"]]);
+    intro = "d" + data.root_name + "/d" + data.root_name + " = 1: press next (space or the right arrow) to send it back";
+    apply();
+    show(0);
+  }
   if (data.quiz) startQuiz(data.quiz);
 
   // ---- quiz: each answer judged here, offline, as autograd.quiz judges it ----

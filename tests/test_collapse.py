@@ -59,5 +59,5 @@ def test_bad_collapse_arguments_say_what_is_accepted():
         draw(loss, collapse="layer", sample=5)
     with pytest.raises(ValueError, match="collapse found no nn neurons"):
         draw(Value(1.0, "x") * 2, collapse="neuron")
-    with pytest.raises(ValueError, match="the player steps through every node"):
-        player(loss, collapse="layer")
+    with pytest.raises(ValueError, match="collapse must be one of neuron, layer"):
+        player(loss, collapse="block")

@@ -1,5 +1,6 @@
 """The HTML player in a real headless Chromium: load it, press next, watch a grad arrive."""
 
+import html
 import os
 from pathlib import Path
 
@@ -227,3 +228,84 @@ def test_a_wrapped_player_fills_in_every_copy_of_a_node(browser, tmp_path):
     final = {node["id"]: node["final"] for node in data["nodes"]}
     assert [(node_id, grad, arrived) for node_id, grad, arrived in browser.execute_script(grads)] == [
         (node_id, "grad " + final[node_id], True) for node_id, _, _ in copies]
+
+
+def one_point_network():
+    """A 2-3-1 tanh network's squared error on one point: four neurons, each a box when collapsed."""
+    import nn
+
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=7)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    loss.label = "loss"
+    return loss, model
+
+
+def test_collapsed_player_data_gives_each_box_its_picture_and_steps():
+    require_program("dot", "apt-get install graphviz")
+    loss, model = one_point_network()
+    data = player_data(loss, collapse="neuron")
+    assert data["steps"] == [] and sorted(data["details"]) == ["g-L1.n1#0", "g-L1.n2#1", "g-L1.n3#2", "g-L2.n1#3"]
+    assert all(f'id="{key}"' in html.unescape(data["svg"]) for key in data["details"])  # each opens from a box
+    names = [node["name"] for node in data["nodes"]]
+    final = {node["name"]: node["final"] for node in data["nodes"]}
+    hidden_layer = data["details"]["g-L1.n2#1"]
+    assert [names[node] for node, _ in hidden_layer["start"]] == ["tanh(L1.n2)"]  # its output's grad is known
+    assert [names[step["node"]] for step in hidden_layer["steps"]] == ["tanh(L1.n2)", "L1.n2"]
+    sent = {names[node]: grad for step in hidden_layer["steps"] for node, grad in step["grads"]}
+    assert {name: sent[name] for name in ("L1.n2.w1", "L1.n2.w2", "L1.n2.b")} == {
+        name: final[name] for name in ("L1.n2.w1", "L1.n2.w2", "L1.n2.b")}
+    assert 'id="value-' in html.unescape(hidden_layer["svg"]) and "L1.n2.w1" in hidden_layer["svg"]
+
+
+def test_collapsed_player_refuses_a_quiz_and_too_many_boxes():
+    require_program("dot", "apt-get install graphviz")
+    from autograd import player
+
+    loss, _ = one_point_network()
+    with pytest.raises(ValueError, match="cannot collapse them"):
+        player(loss, quiz=True, collapse="neuron")
+    import autograd.html_player as html_player
+
+    limit, html_player.MAX_BOXES = html_player.MAX_BOXES, 3
+    try:
+        with pytest.raises(ValueError, match="4 boxes to open, more than the player holds .3.: pass sample=k"):
+            player_data(loss, collapse="neuron")
+    finally:
+        html_player.MAX_BOXES = limit
+
+
+def test_collapsed_player_opens_a_box_on_click_and_from_the_keyboard(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    loss, _ = one_point_network()
+    data = player_data(loss, collapse="neuron")
+    page = write_player(loss, tmp_path / "network.html", collapse="neuron")
+    _sized(browser, 1920, 1080)
+    browser.get(page.as_uri())
+    openable = lambda: [g.get_attribute("id") for g in browser.find_elements(By.CSS_SELECTOR, "g.node.openable")]  # noqa: E731
+    assert sorted(openable()) == sorted(data["details"])
+    assert not browser.find_element(By.ID, "next").is_displayed() and not browser.find_element(By.ID, "back").is_displayed()
+
+    browser.find_element(By.ID, "g-L1.n2#1").click()
+    assert browser.find_element(By.ID, "counter").text == "step 0 / 2"
+    assert browser.find_element(By.ID, "line").text.startswith("inside L1.n2")
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.END)
+    final = {node["name"]: node["final"] for node in data["nodes"]}
+    grads = browser.execute_script(
+        "return Object.fromEntries(Array.from(document.querySelectorAll('#canvas g.node')).map(g => {"
+        "const texts = Array.from(g.querySelectorAll('text')).map(t => t.textContent);"
+        "return [texts[texts.findIndex(t => t.startsWith('data ')) - 2] || texts[0], texts.find(t => t.startsWith('grad '))]; }));")
+    for name in ("L1.n2.w1", "L1.n2.w2", "L1.n2.b"):
+        assert grads[name] == "grad " + final[name], (name, grads)
+
+    body.send_keys(Keys.ESCAPE)
+    assert sorted(openable()) == sorted(data["details"]) and not browser.find_element(By.ID, "back").is_displayed()
+    box = browser.find_element(By.ID, "g-L2.n1#3")
+    browser.execute_script("arguments[0].focus()", box)  # where Tab would land
+    box.send_keys(Keys.ENTER)
+    assert browser.find_element(By.ID, "line").text.startswith("inside L2.n1")
+    screenshots = Path(os.environ.get("CHAINRULE_SCREENSHOTS", tmp_path))
+    screenshots.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(screenshots / "player-collapsed.png"))
