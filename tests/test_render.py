@@ -196,3 +196,16 @@ def test_ops_inline_put_each_op_in_its_box(tmp_path):
         draw(o, ops="hidden")
     texts = svg_texts(render(o, tmp_path / "i.svg", ops="inline"))
     assert "tanh" in texts and "o" in texts
+
+
+def test_only_draws_part_of_a_graph_with_its_inputs_dashed():
+    o, leaves = classic_neuron()
+    n = o.parents[0]
+    source = draw(o, only=[o, n]).source
+    node_ids = set(re.findall(r'^\s*"([\w-]+)" \[', source, re.M))
+    assert {i for i in node_ids if "-row-" not in i} == {"value-8", "op-8", "value-9", "op-9"}  # n and o: ids as in the whole graph
+    copies = [i for i in node_ids if "-row-" in i]
+    assert len(copies) == 2 and "dashed" in source  # n reads x1*w1 + x2*w2 and b from outside the part
+    assert "x1" not in source
+    with pytest.raises(ValueError, match="only= names no node of the graph under root"):
+        draw(o, only=[Value(1.0)])
