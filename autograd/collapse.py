@@ -71,11 +71,12 @@ def samples(order: list[Value], member: dict[Value, str]) -> dict[Value, frozens
 
 
 def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
-              label: Callable[[str, str, str], str]) -> dict[str, Box]:
+              label: Callable[[str, str, str], str]) -> tuple[dict[str, Box], dict[str, int], float]:
     """Add the collapsed picture of the graph under ``root`` to the graphviz Digraph ``dot``.
 
     ``label(name, data, grad)`` makes a box's text, as ``draw`` writes it. Returns each drawn
-    neuron or layer box by its id, with the nodes inside it.
+    neuron or layer box by its id with the nodes inside it, each drawn box's column (one past
+    the boxes it reads) and the mean length of their names (to choose a layout).
     """
     if level not in LEVELS:
         raise ValueError(f"collapse must be one of {', '.join(LEVELS)} or None, got {level!r}")
@@ -101,13 +102,13 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
     def box(node: Value) -> str:
         return f"g-{member[node]}" if node in member else f"n-{id(node)}"
 
-    drawn: set[str] = set()
-    linked: set[tuple[str, str]] = set()
+    drawn: dict[str, str] = {}  # box id -> its name, in forward order
+    linked: dict[tuple[str, str], None] = {}  # in forward order too
     boxes: dict[str, Box] = {}
 
     def link(a: str, b: str) -> None:
         if (a, b) not in linked:
-            linked.add((a, b))
+            linked[a, b] = None
             dot.edge(a, b)
 
     for node in order:
@@ -115,8 +116,8 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
             continue
         key = box(node)
         if key not in drawn:
-            drawn.add(key)
-            if node in member:
+            drawn[key] = names[node]
+            if node in member:  # named below
                 outs = output[member[node]]
                 title = member[node].split("#")[0] + ("" if count <= 1 else f" (point {min(depends[outs[0]])})")
                 if len(outs) == 1:
@@ -128,6 +129,7 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
                 dot.node(key, label(title, data, grad), shape="box", style="rounded,filled,bold",
                          fillcolor="#e7f5ff", id=key)
                 boxes[key] = Box(title, [], outs)
+                drawn[key] = f"{title} {data}"  # its width: "data mean" is longer than a number
             else:
                 dot.node(key, label(names[node], fmt(node.data), fmt(node.grad)), shape="box",
                          style="rounded,filled", fillcolor="#f1f3f5", id=key)
@@ -144,7 +146,14 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
         if node in member and box(node) in boxes:
             inside = boxes[box(node)].nodes
             inside += [p for p in edges(node)[0] if p not in member and PARAMETER_LABEL.fullmatch(p.label)] + [node]
-    return boxes
+    column = dict.fromkeys([*drawn, *(["others"] if "others" in {a for a, _ in linked} else [])], 0)
+    changed = True
+    while changed:  # a box's column: one past the boxes it reads (a few passes: a layer spans many nodes)
+        changed = False
+        for a, b in linked:
+            if column[b] <= column[a]:
+                column[b], changed = column[a] + 1, True
+    return boxes, column, sum(map(len, drawn.values())) / len(drawn)
 
 
 @dataclass

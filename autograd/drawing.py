@@ -10,7 +10,7 @@ from collections import Counter
 import shutil
 import subprocess
 from pathlib import Path
-from collections.abc import Collection
+from collections.abc import Collection, Hashable
 from typing import TYPE_CHECKING
 
 import graphviz
@@ -120,9 +120,10 @@ def draw(
         raise ValueError("wrap cuts the whole graph into rows; a collapsed picture is not wrapped: pass one or the other")
     names = node_names(root)
     rows = wrap or 1
-    if rankdir == "auto":
-        rankdir, auto_rows = slide_layout(order, names, ops, edge_labels, scale)
-        rows = wrap or (auto_rows if collapse is None else 1)
+    if rankdir == "auto" and collapse is None:
+        name = sum(len(names[node]) for node in order) / len(order)
+        rankdir, auto_rows = slide_layout(levels(order), name, ops, edge_labels, scale)
+        rows = wrap or auto_rows
         rankdir = "LR" if rows > 1 else rankdir
     sent = {e.parent: e for e in highlight.edges} if highlight else {}
     step_node = highlight.node if highlight else None
@@ -139,7 +140,9 @@ def draw(
                                       "fontsize": f"{10 * scale:g}", "penwidth": f"{scale:g}"})
     fmt = lambda x: format_number(x, digits)  # noqa: E731
     if collapse is not None:
-        collapsed(root, collapse, sample, digits, dot, value_label)
+        _, columns, name = collapsed(root, collapse, sample, digits, dot, value_label)
+        if rankdir == "auto":  # the boxes' own shape, not the whole graph's
+            dot.graph_attr["rankdir"] = slide_layout(columns, name, "inline", scale=scale, can_wrap=False)[0]
         return dot
     if show_path is not None:
         dot.attr(label=_text(show_path.describe(names, digits)), labelloc="t", fontcolor=PATH_COLOUR,
@@ -249,25 +252,24 @@ def levels(order: list[Value]) -> dict[Value, int]:
     return level
 
 
-def slide_layout(order: list[Value], names: dict[Value, str], ops: str = "nodes", edge_labels: bool | str = False,
-                 scale: float = 1.0) -> tuple[str, int]:
-    """(rankdir, rows): LR, TB or LR wrapped into rows, whichever lays ``order`` out closest to 16:9.
+def slide_layout(level: dict[Hashable, int], name: float, ops: str = "nodes", edge_labels: bool | str = False,
+                 scale: float = 1.0, can_wrap: bool = True) -> tuple[str, int]:
+    """(rankdir, rows): LR, TB or LR wrapped into rows, whichever lays out a graph closest to 16:9.
 
-    The picture's shape is estimated in inches from the graph's depth and breadth, the length
-    of its names and Graphviz's default gaps (ranksep 0.5, nodesep 0.25), which is within
-    about 1.5x of what dot draws: enough to choose between shapes that differ by far more.
+    ``level`` is each box's column (see ``levels``) and ``name`` the mean length of the boxes'
+    names. The picture's shape is estimated in inches from the graph's depth and breadth, the
+    names and Graphviz's default gaps (ranksep 0.5, nodesep 0.25), which is within about 1.5x
+    of what dot draws: enough to choose between shapes that differ by far more.
     """
-    level = levels(order)
     depth = max(level.values()) + 1
     breadth = max(Counter(level.values()).values())
-    name = sum(len(names[node]) for node in order) / len(order)
     box_w, box_h = (name + 24) * 0.075 * scale + 0.3, 0.36 * scale + 0.14  # "x | data 0.1234 | grad -0.5678"
     op = 0.0 if ops == "inline" else 0.3 * scale + 0.5  # an op circle and the gap after it
     label = {False: 0, "number": 2 * name + 10, True: 2 * name + 24, "rule": 2 * name + 24}[edge_labels] * 0.06 * scale
     column = box_w + 0.5 + op + label  # one level, left to right
     shapes = {("LR", 1): depth * column / (breadth * (box_h + 0.25)),
               ("TB", 1): breadth * (box_w + 0.25 + label) / (depth * (box_h + 0.5 + op + label / 4))}
-    for per_row in range(MIN_ROW_LEVELS, depth):  # each row starts with copies of what it uses from above
+    for per_row in range(MIN_ROW_LEVELS, depth if can_wrap else 0):  # a row starts with copies of what it uses
         rows = math.ceil(depth / per_row)
         shapes["LR", rows] = (per_row + 1) * column / (rows * breadth * (box_h + 0.25) + rows * 0.25)
     miss = {layout: abs(math.log(aspect / SLIDE)) for layout, aspect in shapes.items()}

@@ -50,7 +50,7 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
     with scratch_grads(root) as order:
         forward = order[::-1]
         index = {node: k for k, node in enumerate(forward)}
-        boxes = {} if collapse is None else collapsed(root, collapse, sample, digits, graphviz.Digraph(), value_label)
+        boxes = {} if collapse is None else collapsed(root, collapse, sample, digits, graphviz.Digraph(), value_label)[0]
         if len(boxes) > MAX_BOXES:
             raise ValueError(f"the collapsed picture has {len(boxes)} boxes to open, more than the player holds "
                              f"({MAX_BOXES}): pass sample=k to follow one data point")

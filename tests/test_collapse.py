@@ -61,3 +61,11 @@ def test_bad_collapse_arguments_say_what_is_accepted():
         draw(Value(1.0, "x") * 2, collapse="neuron")
     with pytest.raises(ValueError, match="collapse must be one of neuron, layer"):
         player(loss, collapse="block")
+
+
+def test_a_collapsed_picture_is_laid_out_by_its_own_shape():
+    """One data point's layers and its loss are a chain of boxes: top to bottom fits a slide;
+    the whole graph it stands for is wide, which would have picked left to right."""
+    loss = batch_loss(5)
+    assert "rankdir=TB" in draw(loss, collapse="layer", sample=1).source
+    assert "rankdir=LR" in draw(loss, collapse="layer", sample=1, rankdir="LR").source
