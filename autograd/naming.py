@@ -19,20 +19,20 @@ from .text import bracketed, format_constant, format_number, is_plain_name
 from .value import Value, dot_factor, dot_products, operands
 
 
-MAX_AUTO_NAME = 12  # characters: a longer formula is a poor name, v<k> is used instead
+MAX_AUTO_NAME = 14  # characters: a longer formula is a poor name, v<k> is used instead
 
 
 def node_names(root: Value) -> dict[Value, str]:
     """Every node under ``root`` mapped to a distinct name, in forward order.
 
-    A label is the name; an unlabelled op node is named by its formula when that is short;
-    any other node ``v<k>``. A name met again gets ``#2``, ``#3``...
+    A label is the name; an unlabelled op node is named by its formula when that is short
+    (up to 14 characters); any other node ``v<k>``. A name met again gets ``#2``, ``#3``...
 
     >>> from autograd import Value
     >>> x = Value(2.0, "x"); w = Value(-3.0, "w"); also_x = Value(1.0, "x")
     >>> names = node_names(((x * w + also_x) * 3).tanh())
     >>> list(names.values())
-    ['x', 'w', 'x*w', 'x#2', 'v4', 'v4*3', 'v6']
+    ['x', 'w', 'x*w', 'x#2', 'x*w + x#2', '(x*w + x#2)*3', 'v6']
     """
     names: dict[Value, str] = {}
     taken: set[str] = set()
@@ -64,12 +64,12 @@ def neuron_of(node: Value) -> str | None:
 
 
 def _auto_name(node: Value, names: dict[Value, str], k: int) -> str:
-    """The node's formula when it is short and its operands have plain names (no formula in a formula);
-    a neuron's weighted sum is named for its neuron (``L1.n3``)."""
+    """The node's formula when it is short (``x*w + b``, ``tanh(x*w)``, brackets only where
+    precedence needs them); a neuron's weighted sum is named for its neuron (``L1.n3``)."""
     neuron = neuron_of(node)
     if neuron is not None:
         return neuron
-    if node.op and all(is_plain_name(names[p]) for p in node.parents):
+    if node.op:
         text = compact(formula(node, names))
         if len(text) <= MAX_AUTO_NAME:
             return text

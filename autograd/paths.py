@@ -47,7 +47,7 @@ def paths(root: Value, leaf: Value, limit: int = 1000) -> list[Path]:
     >>> [p.product for p in found], sum(p.product for p in found)
     ([3.0, 3.0, 2.0], 8.0)
     >>> print(found[0].describe(node_names(y)))
-    x -> x*x -> v3: 3.0 * 1.0 = 3.0
+    x -> x*x -> x*x + 2*x: 3.0 * 1.0 = 3.0
     """
     if not isinstance(leaf, Value) or not isinstance(root, Value):
         raise TypeError("paths needs the output and an input, both Values: paths(loss, w)")

@@ -134,10 +134,10 @@ def test_highlighted_step_shows_upstream_and_contributions(tmp_path):
     o = classic_neuron()[0]
     steps = o.backward_steps()
     next(steps)
-    step = next(steps)  # at n: sends 0.5 to v6 and b
+    step = next(steps)  # at n: sends 0.5 to x1*w1 + x2*w2 and to b
     texts = svg_texts(render(o, tmp_path / "g.svg", highlight=step))
     assert "do/dn = 0.5" in texts
-    assert "do/db += 0.5" in texts and "do/dv6 += 0.5" in texts
+    assert "do/db += 0.5" in texts and "do/d(x1*w1 + x2*w2) += 0.5" in texts
 
 
 @pytest.mark.parametrize("suffix, magic", [(".svg", b"<?xml"), (".png", b"\x89PNG"), (".pdf", b"%PDF"), (".dot", b"digraph")])
@@ -206,6 +206,6 @@ def test_only_draws_part_of_a_graph_with_its_inputs_dashed():
     assert {i for i in node_ids if "-row-" not in i} == {"value-8", "op-8", "value-9", "op-9"}  # n and o: ids as in the whole graph
     copies = [i for i in node_ids if "-row-" in i]
     assert len(copies) == 2 and "dashed" in source  # n reads x1*w1 + x2*w2 and b from outside the part
-    assert "x1" not in source
+    assert "<b>x1</b>" not in source  # the leaves further up are not drawn
     with pytest.raises(ValueError, match="only= names no node of the graph under root"):
         draw(o, only=[Value(1.0)])
