@@ -309,3 +309,17 @@ def test_collapsed_player_opens_a_box_on_click_and_from_the_keyboard(browser, tm
     screenshots = Path(os.environ.get("CHAINRULE_SCREENSHOTS", tmp_path))
     screenshots.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(screenshots / "player-collapsed.png"))
+
+
+def test_a_hostile_label_runs_no_script_inside_an_opened_box(browser, tmp_path):
+    import nn
+
+    model = nn.MLP(2, [2, 1], activation="tanh", seed=1)
+    inputs = [Value(0.5, '<img src=x onerror="window.pwned=1">'), Value(-1.0, "</script><b>x2</b>")]
+    loss = (model(inputs) - 1.0) ** 2
+    page = write_player(loss, tmp_path / "hostile-network.html", collapse="neuron")
+    browser.get(page.as_uri())
+    browser.find_element("id", "g-L1.n1#0").click()
+    texts = browser.execute_script("return Array.from(document.querySelectorAll('#canvas text')).map(t => t.textContent)")
+    assert '<img src=x onerror="window.pwned=1">' in texts and "</script><b>x2</b>" in texts  # shown as text
+    assert browser.execute_script("return window.pwned === undefined && !document.querySelector('#canvas img, #canvas b')")
