@@ -31,11 +31,12 @@ class NotCompilableError(TypeError):
     """Part of the graph cannot be written as plain Python; the message names the op."""
 
 
-def to_python(root: Value, inputs: Sequence[Value], name: str = "forward_backward") -> str:
+def to_python(root: Value, inputs: Sequence[Value], name: str = "forward_backward", also: Sequence[Value] = ()) -> str:
     """The source of ``name(*inputs)``, returning ``(value, (d root / d input, ...))``.
 
     Leaves not in ``inputs`` are constants, written so that they read back exactly; an input
-    the output does not depend on gets the gradient 0.
+    the output does not depend on gets the gradient 0. ``also`` names nodes of the graph
+    (a model's output, say) whose values the function returns too, as a third item.
 
     >>> x = Value(2.0, "x"); w = Value(-3.0, "w")
     >>> y = (x * w).tanh(); y.label = "y"
@@ -62,6 +63,10 @@ def to_python(root: Value, inputs: Sequence[Value], name: str = "forward_backwar
             raise TypeError(f"inputs must be leaf Values of the graph (its inputs), got {x!r:.60}")
     order = list(reversed(topological_order(root)))
     names = node_names(root)
+    also = list(also)
+    for node in also:
+        if node not in names:
+            raise ValueError(f"also= takes nodes of the graph under the output; {node!r:.60} is not one of them")
     unused = [x for x in inputs if x not in names]  # an input the output does not depend on: gradient 0
     names |= {x: x.label or f"unused{k}" for k, x in enumerate(unused)}
     ident = _identifiers([*order, *unused], names, reserved={name, "math"})
@@ -76,7 +81,12 @@ def to_python(root: Value, inputs: Sequence[Value], name: str = "forward_backwar
     body += [line for lines in per_node.values() for line in lines]
     grads = [f"d_{ident[x]}" if x in started else "0.0" for x in inputs]
     head = _listed(f"def {name}(", [ident[x] for x in inputs], "):", "")
-    returned = _listed(f"return {_operand(root, ident, wanted)}, (", grads, ",)" if len(grads) == 1 else ")", "    ")
+    tuple_end = lambda items: ",)" if len(items) == 1 else ")"  # noqa: E731
+    extra = [_operand(node, ident, wanted) for node in also]
+    returned = _listed(f"return {_operand(root, ident, wanted)}, (", grads, tuple_end(grads) + (", (" if also else ""),
+                       "    ")
+    if also:
+        returned = [*returned[:-1], *_listed(returned[-1].strip(), extra, tuple_end(extra), "    ")]
     return "\n".join(["import math", "", "", *head, *(f"    {line}" for line in body), *returned])
 
 
@@ -117,19 +127,28 @@ def step_code(root: Value) -> dict[Value, list[str]]:
     return _backward_lines(root, order, ident, leaves, names)[0]
 
 
-def compile(root: Value, inputs: Sequence[Value], name: str = "forward_backward") -> Callable[..., tuple]:  # noqa: A001
+def compile(root: Value, inputs: Sequence[Value], name: str = "forward_backward",  # noqa: A001
+            also: Sequence[Value] = ()) -> Callable[..., tuple]:
     """``to_python``'s function, ready to call, checked once against the graph it came from.
 
     >>> x = Value(2.0, "x"); y = x * x + x.relu()
     >>> f = compile(y, [x])
     >>> f(2.0), f(-3.0)    # relu's branch is taken at run time
     ((6.0, (5.0,)), (9.0, (-6.0,)))
+    >>> compile(y, [x], also=[x * x])(3.0)[2]  # not in the graph: refused
+    Traceback (most recent call last):
+    ...
+    ValueError: also= takes nodes of the graph under the output; Value(data=4.0, grad=0.0, op='*') is not one of them
+    >>> compile(y, [x], also=[y.parents[0]])(3.0)
+    (12.0, (7.0,), (9.0,))
     """
-    source = to_python(root, inputs, name)
+    source = to_python(root, inputs, name, also)
     namespace: dict = {}
     exec(source, namespace)  # noqa: S102 - our own source, built from the op table; names are identifiers
     function = namespace[name]
-    value, grads = function(*(x.data for x in inputs))
+    value, grads, *extra = function(*(x.data for x in inputs))
+    if also and list(extra[0]) != [node.data for node in also]:
+        raise AssertionError("the compiled function's extra values differ from the graph's: please report this")
     with scratch_grads(root):
         root.backward()
         expected = [x.grad for x in inputs]

@@ -114,3 +114,14 @@ def test_custom_ops_and_bad_arguments_are_named():
         to_python(x * 2, [x * 2])
     with pytest.raises(ValueError, match="must be a Python identifier"):
         to_python(x * 2, [x], name="not a name")
+
+
+def test_also_returns_intermediate_values_however_long_the_lists():
+    from autograd import compile as compile_graph
+
+    xs = [Value(0.1 * k, f"x{k}") for k in range(30)]
+    squares = [x * x for x in xs]
+    y = Value.sum(squares).tanh()
+    value, grads, extra = compile_graph(y, xs, also=squares)(*(0.2 * k for k in range(30)))
+    assert extra == pytest.approx([(0.2 * k) ** 2 for k in range(30)], rel=1e-15)
+    assert len(grads) == 30 and value == pytest.approx(math.tanh(sum((0.2 * k) ** 2 for k in range(30))))
