@@ -10,7 +10,7 @@ is numerically stable where PyTorch's is (logits of any size, log-sum-exp).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from autograd import Value
 
@@ -106,12 +106,21 @@ def softmax_cross_entropy(batch_logits: Sequence[Sequence], targets: Sequence[in
     >>> round(softmax_cross_entropy([[Value(2.0), Value(0.0)]], [0]).data, 6)
     0.126928
     """
+    return shifted_softmax_cross_entropy(batch_logits, targets, lambda logits: max(
+        z.data if isinstance(z, Value) else z for z in logits))  # a constant: exp never overflows
+
+
+def shifted_softmax_cross_entropy(batch_logits: Sequence[Sequence], targets: Sequence[int],
+                                  shift: Callable[[Sequence], Value | float]) -> Value:
+    """``softmax_cross_entropy`` with log-sum-exp shifted by ``shift(logits)``: any shift gives the
+    same loss, and the largest logit keeps every exponent at most 0. Generated code needs the
+    shift in the graph (``functools.reduce(maximum, logits)``): a constant would be stale."""
     terms = []
     for logits, target in _pairs(batch_logits, targets, "softmax_cross_entropy"):
         if not isinstance(target, int) or not 0 <= target < len(logits):
             raise ValueError(f"softmax_cross_entropy: class index {target!r} is not in 0..{len(logits) - 1}")
-        shift = max(z.data if isinstance(z, Value) else z for z in logits)  # a constant: exp never overflows
-        log_sum_exp = Value.sum([(z - shift).exp() for z in logits]).log() + shift
+        m = shift(logits)
+        log_sum_exp = Value.sum([(z - m).exp() for z in logits]).log() + m
         terms.append(log_sum_exp - logits[target])
     return _mean(terms, "softmax_cross_entropy")
 

@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from autograd import Value, no_grad
+from autograd import Value
 
 from . import losses
 from .data import batches
@@ -52,10 +52,12 @@ def _default_threshold(model: Module) -> float:
     return 0.5 if getattr(model, "output_activation", None) == "sigmoid" else 0.0
 
 
-def _label(output: Value | list[Value], threshold: float) -> int:
+def _label(output: Value | float | list, threshold: float) -> int:
+    """The class of one output: a Value from the engine, or a float from compiled code."""
+    data = lambda v: v.data if isinstance(v, Value) else v  # noqa: E731
     if isinstance(output, list):
-        return max(range(len(output)), key=lambda k: output[k].data)
-    return int(output.data > threshold)
+        return max(range(len(output)), key=lambda k: data(output[k]))
+    return int(data(output) > threshold)
 
 
 def accuracy(model: Module, X: Sequence[Sequence[float]], y: Sequence[int], threshold: float | None = None) -> float:
@@ -115,8 +117,8 @@ def fit(
     ``live=True`` in a notebook draws one plot of loss, accuracy and learning rate and
     redraws it after every epoch (in a terminal the progress bar stays).
     ``compile=True`` compiles one sample's loss to plain Python once (``autograd.compile``)
-    and runs every step from that code: the same steps (to 1e-12), about 4x faster; for the
-    losses mse, hinge, bce and bce_with_logits.
+    and runs every step from that code: the same steps (to 1e-12), about 3.4x faster an epoch,
+    accuracy included (the code returns the model's outputs too); for every named loss.
 
     >>> from nn import MLP, data
     >>> X, y = data.make_xor(40, seed=0)
@@ -151,9 +153,7 @@ def fit(
         for bx, by in batches(X, targets, batch_size or len(X), shuffle=batch_size is not None, seed=rng):
             try:
                 if compiled is not None:
-                    with no_grad():
-                        outputs = [model(x) for x in bx]  # for the accuracy only
-                    value, grads = compiled.batch(bx, by)
+                    value, grads, outputs = compiled.run(bx, by)
                     if l2:
                         value += l2 * sum(p.data * p.data for p in parameters)
                         grads = [g + 2 * l2 * p.data for g, p in zip(grads, parameters)]
