@@ -185,6 +185,14 @@ class Value:
 
     # No __eq__ or __hash__ here: identity, so Values work as set members and dict keys.
 
+    def __bool__(self) -> bool:
+        """Truth as a number's (and a one-element tensor's): ``if v:`` means ``if v.data != 0``.
+
+        >>> bool(Value(0.0)), bool(Value(-2.0))
+        (False, True)
+        """
+        return self.data != 0
+
     # ---- comparisons look at data; == stays identity so Values can be dict keys ----
 
     def __lt__(self, other: Operand) -> bool:
