@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .graph import edges, topological_order
 from .naming import PARAMETER_LABEL, neuron_of, node_names
@@ -116,8 +116,7 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
             continue
         key = box(node)
         if key not in drawn:
-            drawn[key] = names[node]
-            if node in member:  # named below
+            if node in member:
                 outs = output[member[node]]
                 title = member[node].split("#")[0] + ("" if count <= 1 else f" (point {min(depends[outs[0]])})")
                 if len(outs) == 1:
@@ -133,6 +132,7 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
             else:
                 dot.node(key, label(names[node], fmt(node.data), fmt(node.grad)), shape="box",
                          style="rounded,filled", fillcolor="#f1f3f5", id=key)
+                drawn[key] = names[node]
         for parent in edges(node)[0]:
             if box(parent) == key:
                 continue
@@ -146,14 +146,19 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
         if node in member and box(node) in boxes:
             inside = boxes[box(node)].nodes
             inside += [p for p in edges(node)[0] if p not in member and PARAMETER_LABEL.fullmatch(p.label)] + [node]
-    column = dict.fromkeys([*drawn, *(["others"] if "others" in {a for a, _ in linked} else [])], 0)
+    return boxes, _columns(drawn, linked), sum(map(len, drawn.values())) / len(drawn)
+
+
+def _columns(drawn: dict[str, str], linked: dict[tuple[str, str], None]) -> dict[str, int]:
+    """Each box's column: one past the boxes it reads (a few passes: a layer's box spans many nodes)."""
+    column = dict.fromkeys([*drawn, *(key for pair in linked for key in pair)], 0)
     changed = True
-    while changed:  # a box's column: one past the boxes it reads (a few passes: a layer spans many nodes)
+    while changed:
         changed = False
         for a, b in linked:
             if column[b] <= column[a]:
                 column[b], changed = column[a] + 1, True
-    return boxes, column, sum(map(len, drawn.values())) / len(drawn)
+    return column
 
 
 @dataclass

@@ -7,10 +7,10 @@ import math
 import os
 import re
 from collections import Counter
+from collections.abc import Collection, Hashable
 import shutil
 import subprocess
 from pathlib import Path
-from collections.abc import Collection, Hashable
 from typing import TYPE_CHECKING
 
 import graphviz
@@ -226,6 +226,8 @@ def value_label(name: str, data: str, grad: str, op: str | None = None) -> str:
     return (f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="3"><tr>{made}'
             f"<td><b>{html.escape(name)}</b></td><td>│</td><td>data {data}</td>"
             f"<td>│</td><td>grad {grad}</td></tr></table>>")
+
+
 SLIDE = 16 / 9
 MIN_ROW_LEVELS = 3  # a row of a wrapped picture holds at least this many levels of the graph
 
@@ -285,13 +287,7 @@ def wrapped_rows(order: list[Value], rows: int) -> dict[Value, int]:
     sits in the row of its first use, so it is drawn once, beside the op that reads it."""
     level = levels(order)
     per_row = math.ceil((max(level.values()) + 1) / rows)
-    row = {node: level[node] // per_row for node in order}
-    first_use: dict[Value, int] = {}
-    for node in order:
-        for parent in edges(node)[0]:
-            if not parent.op and parent in level:
-                first_use[parent] = min(first_use.get(parent, row[node]), row[node])
-    return row | first_use
+    return {node: (level[node] + (not node.op)) // per_row for node in order}  # a leaf: the column after it
 
 
 def _edge_label(node: Value, k: int, parent: Value, local: float, names: dict[Value, str], digits: int,

@@ -69,3 +69,10 @@ def test_a_collapsed_picture_is_laid_out_by_its_own_shape():
     loss = batch_loss(5)
     assert "rankdir=TB" in draw(loss, collapse="layer", sample=1).source
     assert "rankdir=LR" in draw(loss, collapse="layer", sample=1, rankdir="LR").source
+
+
+def test_a_single_neuron_collapses_to_one_box():
+    from nn import MLP
+
+    source = draw(MLP(2, [1], seed=0)([1.0, 2.0]), collapse="neuron").source
+    assert len(boxes(source, "g-")) == 1 and "->" not in source
