@@ -65,6 +65,7 @@ def draw(
     ops: str = "nodes",
     wrap: int | None = None,
     only: Collection[Value] | None = None,
+    names: dict[Value, str] | None = None,
 ) -> graphviz.Digraph:
     """The graph under ``root`` as a ``graphviz.Digraph`` (Jupyter shows it inline).
 
@@ -88,7 +89,8 @@ def draw(
     text once a picture is fitted to a screen. ``show_path`` (one of
     ``autograd.paths``) is drawn in green with its product: one term of the leaf's gradient.
     ``only`` draws just those nodes of the graph (a neuron, say): a value they read from
-    elsewhere is drawn dashed, as in a wrapped picture.
+    elsewhere is drawn dashed, as in a wrapped picture. ``names`` are ``node_names(root)``,
+    worked out when not given (pass them to draw many parts of one big graph).
 
     >>> from autograd import Value
     >>> x = Value(2.0, "x"); y = (x * 3).tanh()
@@ -118,7 +120,7 @@ def draw(
         raise ValueError(f"wrap is the number of rows to wrap the picture into, a whole number from 1 to 50, got {wrap!r}")
     if wrap not in (None, 1) and collapse is not None:
         raise ValueError("wrap cuts the whole graph into rows; a collapsed picture is not wrapped: pass one or the other")
-    names = node_names(root)
+    names = names or node_names(root)
     rows = wrap or 1
     if rankdir == "auto" and collapse is None:
         name = sum(len(names[node]) for node in order) / len(order)
@@ -233,7 +235,9 @@ MIN_ROW_LEVELS = 3  # a row of a wrapped picture holds at least this many levels
 
 
 def levels(order: list[Value]) -> dict[Value, int]:
-    """Each node's column, left to right: one past its deepest parent, and a leaf just before its first use.
+    """Each node's column, left to right, as late as it can be: one before the first node that
+    uses it, the output last. An input (or ``x * w`` of one) then sits beside its use, which
+    keeps the rows of a wrapped picture to themselves.
 
     >>> from autograd import Value
     >>> x = Value(1.0, "x"); b = Value(2.0, "b"); y = (x * 3).tanh() + b
@@ -241,17 +245,15 @@ def levels(order: list[Value]) -> dict[Value, int]:
     >>> level[x], level[y], level[b]
     (0, 3, 2)
     """
-    level: dict[Value, int] = {}
-    for node in order:  # forward order: parents first; a parent not in order (not drawn) counts as a leaf
-        level[node] = 1 + max((level[p] for p in edges(node)[0] if p in level), default=-1)
-    first_use: dict[Value, int] = {}
-    for node in order:
+    drawn = set(order)
+    height: dict[Value, int] = {}  # the longest way on to an output
+    for node in reversed(order):  # users first
+        height.setdefault(node, 0)
         for parent in edges(node)[0]:
-            first_use[parent] = min(first_use.get(parent, level[node]), level[node])
-    for node in order:
-        if not node.op and node in first_use:
-            level[node] = first_use[node] - 1
-    return level
+            if parent in drawn:
+                height[parent] = max(height.get(parent, 0), height[node] + 1)
+    top = max(height.values())
+    return {node: top - height[node] for node in order}
 
 
 def slide_layout(level: dict[Hashable, int], name: float, ops: str = "nodes", edge_labels: bool | str = False,
@@ -287,7 +289,7 @@ def wrapped_rows(order: list[Value], rows: int) -> dict[Value, int]:
     sits in the row of its first use, so it is drawn once, beside the op that reads it."""
     level = levels(order)
     per_row = math.ceil((max(level.values()) + 1) / rows)
-    return {node: (level[node] + (not node.op)) // per_row for node in order}  # a leaf: the column after it
+    return {node: (level[node] + (not node.op)) // per_row for node in order}  # a leaf: with its first use
 
 
 def _edge_label(node: Value, k: int, parent: Value, local: float, names: dict[Value, str], digits: int,

@@ -63,7 +63,8 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
             svg, details = svg_text(root, digits=digits, **draw_options), {}
         else:
             svg = svg_text(root, digits=digits, collapse=collapse, sample=sample, scale=draw_options["scale"])
-            details = {key: {"title": box.title, "svg": svg_text(root, digits=digits, only=box.nodes, **draw_options),
+            details = {key: {"title": box.title,
+                             "svg": svg_text(root, digits=digits, only=box.nodes, names=names, **draw_options),
                              "start": [[index[out], final[index[out]]] for out in box.outputs],
                              "steps": [step for node, step in steps if inside[node] == key]}
                        for key, box in boxes.items()}
