@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 from pathlib import Path
 
 import matplotlib
@@ -19,6 +20,14 @@ def arguments(description: str) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="a smoke run with fewer steps")
     parser.add_argument("--out", type=Path, default=OUT, help="where the pictures go (default: out/)")
     return parser.parse_args()
+
+
+def have_graphviz(what: str) -> bool:
+    """Whether Graphviz's dot is installed; if not, say which picture is skipped and how to get it."""
+    if shutil.which("dot"):
+        return True
+    print(f"skipped {what}: Graphviz's dot is not installed (apt-get install graphviz, or brew install graphviz)")
+    return False
 
 
 def save(figure: plt.Figure, out: Path, name: str) -> Path:

@@ -1,7 +1,9 @@
 """micrograd's demo, here: MLP(2, [16, 16, 1]) learns the two moons with hinge loss and SGD.
 
 100 full-batch steps on 100 points (noise 0.1), hinge loss + 1e-4 L2, learning rate
-1.0 - 0.9 k/100. Writes out/moons_boundary.png and out/moons_loss.png.
+1.0 - 0.9 k/100. Writes out/moons_boundary.png and out/moons_loss.png, and
+out/moons_network.html: the trained network's loss as one box per neuron along the first
+point's path; click a neuron to step through the chain rule inside it.
 Run: python demos/moons.py [--quick]
 """
 
@@ -10,10 +12,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from _common import arguments, plt, save
+from _common import arguments, have_graphviz, plt, save
 
-from autograd import no_grad
-from nn import MLP, accuracy, data, fit
+from autograd import no_grad, topological_order, write_player
+from nn import MLP, accuracy, data, fit, losses
 from nn.optim import SGD, LinearLR
 
 
@@ -58,6 +60,12 @@ def main(out: Path, steps: int = 100) -> dict:
     ax.set_title("the moons: loss and accuracy per step")
     figure.legend(loc="center right", bbox_to_anchor=(0.85, 0.5))
     print(f"wrote {save(figure, out, 'moons_loss.png')}")
+
+    if have_graphviz("the network player"):
+        loss = losses.hinge([model(x) for x in X], [2 * t - 1 for t in y])
+        page = write_player(loss, out / "moons_network.html", collapse="neuron", sample=0)
+        print(f"wrote {page}: the loss over {len(X)} points ({len(topological_order(loss)):,} nodes) as one box "
+              f"per neuron along point 0's path; click a neuron to step through it")
     return result
 
 

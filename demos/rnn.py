@@ -5,7 +5,8 @@ sequence of +1/-1 inputs and output their mean. Every input counts equally, so t
 has to travel back through every step, and the net has to learn to integrate (w_h near 1).
 Then one 20,000-step sequence shows that the engine backpropagates through a graph that
 deep without recursion. Last, backpropagation through time laid bare: |dL/dh_t| against t
-for a recurrent weight below, at and above 1 (vanishing, steady, exploding). Writes out/rnn.png.
+for a recurrent weight below, at and above 1 (vanishing, steady, exploding). Writes out/rnn.png,
+and out/rnn_unrolled.png: a 6-step sequence unrolled, wrapped into rows to fit a slide.
 Run: python demos/rnn.py [--quick]
 """
 
@@ -15,9 +16,9 @@ import random
 import time
 from pathlib import Path
 
-from _common import arguments, plot_curves, plt, save
+from _common import arguments, have_graphviz, plot_curves, plt, save
 
-from autograd import Value, depth, topological_order
+from autograd import Value, depth, render, topological_order
 from nn import Module, losses
 from nn.optim import Adam
 
@@ -32,8 +33,9 @@ class ScalarRNN(Module):
 
     def forward(self, sequence: list[float]) -> Value:
         h: Value | float = 0.0
-        for x in sequence:
+        for t, x in enumerate(sequence, start=1):
             h = (self.w_h * h + self.w_x * x + self.b).tanh()
+            h.label = f"h{t}"  # the pictures and explanations name each step's state
         return self.w_o * h + self.c
 
 
@@ -108,6 +110,13 @@ def main(out: Path, epochs: int = 300, length: int = 12, long_length: int = 20_0
     print("dL/dh_1 after 40 steps back: " + ", ".join(
         f"{lesson} {result[f'bptt_{lesson}']:.1e}" for lesson in ("vanishing", "steady", "exploding")))
     print(f"wrote {save(figure, out, 'rnn.png')}")
+
+    if have_graphviz("the unrolled graph"):
+        prediction = model([1.0, -1.0, 1.0, 1.0, -1.0, 1.0])
+        prediction.label = "prediction"
+        prediction.backward()
+        print(f"wrote {render(prediction, out / 'rnn_unrolled.png', edge_labels='rule', dpi=96)}: six steps "
+              f"unrolled, {len(topological_order(prediction))} nodes, wrapped into rows for a 16:9 slide")
     return result
 
 
