@@ -2,8 +2,8 @@
 
 100 full-batch steps on 100 points (noise 0.1), hinge loss + 1e-4 L2, learning rate
 1.0 - 0.9 k/100. Writes out/moons_boundary.png and out/moons_loss.png, and
-out/moons_network.html: the trained network's loss as one box per neuron along the first
-point's path; click a neuron to step through the chain rule inside it.
+out/moons_network.html: the trained network's loss as one box per neuron along the path of
+a point inside the margin; click a neuron to step through the chain rule inside it.
 Run: python demos/moons.py [--quick]
 """
 
@@ -62,10 +62,14 @@ def main(out: Path, steps: int = 100) -> dict:
     print(f"wrote {save(figure, out, 'moons_loss.png')}")
 
     if have_graphviz("the network player"):
-        loss = losses.hinge([model(x) for x in X], [2 * t - 1 for t in y])
-        page = write_player(loss, out / "moons_network.html", collapse="neuron", sample=0)
+        labels = [2 * t - 1 for t in y]
+        outputs = [model(x) for x in X]
+        loss = losses.hinge(outputs, labels)
+        # A point inside the margin: hinge sends it a gradient (past the margin every gradient is 0).
+        point = next((k for k, (o, t) in enumerate(zip(outputs, labels)) if t * o.data < 1), 0)
+        page = write_player(loss, out / "moons_network.html", collapse="neuron", sample=point)
         print(f"wrote {page}: the loss over {len(X)} points ({len(topological_order(loss)):,} nodes) as one box "
-              f"per neuron along point 0's path; click a neuron to step through it")
+              f"per neuron along point {point}'s path; click a neuron to step through it")
     return result
 
 
