@@ -71,12 +71,12 @@ def samples(order: list[Value], member: dict[Value, str]) -> dict[Value, frozens
 
 
 def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
-              label: Callable[[str, str, str], str]) -> tuple[dict[str, Box], dict[str, int], float]:
+              label: Callable[[str, str, str], str]) -> tuple[dict[str, Box], dict[str, int], dict[str, int]]:
     """Add the collapsed picture of the graph under ``root`` to the graphviz Digraph ``dot``.
 
     ``label(name, data, grad)`` makes a box's text, as ``draw`` writes it. Returns each drawn
     neuron or layer box by its id with the nodes inside it, each drawn box's column (one past
-    the boxes it reads) and the mean length of their names (to choose a layout).
+    the boxes it reads) and the length of its name (to choose a layout).
     """
     if level not in LEVELS:
         raise ValueError(f"collapse must be one of {', '.join(LEVELS)} or None, got {level!r}")
@@ -146,7 +146,7 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
         if node in member and box(node) in boxes:
             inside = boxes[box(node)].nodes
             inside += [p for p in edges(node)[0] if p not in member and PARAMETER_LABEL.fullmatch(p.label)] + [node]
-    return boxes, _columns(drawn, linked), sum(map(len, drawn.values())) / len(drawn)
+    return boxes, _columns(drawn, linked), {key: len(text) for key, text in drawn.items()} | {"others": 12}
 
 
 def _columns(drawn: dict[str, str], linked: dict[tuple[str, str], None]) -> dict[str, int]:

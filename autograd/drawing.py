@@ -123,8 +123,8 @@ def draw(
     names = names or node_names(root)
     rows = wrap or 1
     if rankdir == "auto" and collapse is None:
-        name = sum(len(names[node]) for node in order) / len(order)
-        rankdir, auto_rows = slide_layout(levels(order), name, ops, edge_labels, scale)
+        rankdir, auto_rows = slide_layout(levels(order), {node: len(names[node]) for node in order}, ops,
+                                          edge_labels, scale)
         rows = wrap or auto_rows
         rankdir = "LR" if rows > 1 else rankdir
     sent = {e.parent: e for e in highlight.edges} if highlight else {}
@@ -256,26 +256,40 @@ def levels(order: list[Value]) -> dict[Value, int]:
     return {node: top - height[node] for node in order}
 
 
-def slide_layout(level: dict[Hashable, int], name: float, ops: str = "nodes", edge_labels: bool | str = False,
-                 scale: float = 1.0, can_wrap: bool = True) -> tuple[str, int]:
+def slide_layout(level: dict[Hashable, int], name: dict[Hashable, int], ops: str = "nodes",
+                 edge_labels: bool | str = False, scale: float = 1.0, can_wrap: bool = True) -> tuple[str, int]:
     """(rankdir, rows): LR, TB or LR wrapped into rows, whichever lays out a graph closest to 16:9.
 
-    ``level`` is each box's column (see ``levels``) and ``name`` the mean length of the boxes'
-    names. The picture's shape is estimated in inches from the graph's depth and breadth, the
-    names and Graphviz's default gaps (ranksep 0.5, nodesep 0.25), which is within about 1.5x
-    of what dot draws: enough to choose between shapes that differ by far more.
+    ``level`` is each box's column (see ``levels``) and ``name`` the length of its name. The
+    picture's shape is estimated in inches: a column as wide as its widest box and edge label,
+    as many boxes high as the most in one column, and Graphviz's gaps (ranksep 0.5, nodesep
+    0.25). That is within about 1.5x of what dot draws: enough to choose between shapes that
+    differ by far more.
     """
     depth = max(level.values()) + 1
     breadth = max(Counter(level.values()).values())
-    box_w, box_h = (name + 24) * 0.075 * scale + 0.3, 0.36 * scale + 0.14  # "x | data 0.1234 | grad -0.5678"
+    longest = [0] * depth
+    for box, k in level.items():
+        longest[k] = max(longest[k], name[box])
+    box_h = 0.36 * scale + 0.14
     op = 0.0 if ops == "inline" else 0.3 * scale + 0.5  # an op circle and the gap after it
-    label = {False: 0, "number": 2 * name + 10, True: 2 * name + 24, "rule": 2 * name + 24}[edge_labels] * 0.06 * scale
-    column = box_w + 0.5 + op + label  # one level, left to right
-    shapes = {("LR", 1): depth * column / (breadth * (box_h + 0.25)),
-              ("TB", 1): breadth * (box_w + 0.25 + label) / (depth * (box_h + 0.5 + op + label / 4))}
+    label_chars = {False: None, "number": 10, True: 24, "rule": 24}[edge_labels]  # beside the two names
+
+    def box_w(k: int) -> float:
+        return (longest[k] + 24) * 0.075 * scale + 0.3  # "x | data 0.1234 | grad -0.5678"
+
+    def label(k: int) -> float:  # on the edges into column k
+        return 0.0 if label_chars is None or k == 0 else (longest[k] + longest[k - 1] + label_chars) * 0.06 * scale
+
+    column = [box_w(k) + 0.5 + op + label(k) for k in range(depth)]  # one level, left to right
+    widest_label = max(map(label, range(depth)))
+    shapes = {("LR", 1): sum(column) / (breadth * (box_h + 0.25)),
+              ("TB", 1): breadth * (max(map(box_w, range(depth))) + 0.25 + widest_label)
+              / (depth * (box_h + 0.5 + op + widest_label / 4))}
     for per_row in range(MIN_ROW_LEVELS, depth if can_wrap else 0):  # a row starts with copies of what it uses
         rows = math.ceil(depth / per_row)
-        shapes["LR", rows] = (per_row + 1) * column / (rows * breadth * (box_h + 0.25) + rows * 0.25)
+        width = max(sum(column[k: k + per_row]) + column[k] for k in range(0, depth, per_row))
+        shapes["LR", rows] = width / (rows * (breadth * (box_h + 0.25) + 0.25))
     miss = {layout: abs(math.log(aspect / SLIDE)) for layout, aspect in shapes.items()}
     unwrapped = min(miss[("LR", 1)], miss[("TB", 1)])
     best = min(miss, key=miss.get)
