@@ -209,3 +209,12 @@ def test_only_draws_part_of_a_graph_with_its_inputs_dashed():
     assert "<b>x1</b>" not in source  # the leaves further up are not drawn
     with pytest.raises(ValueError, match="only= names no node of the graph under root"):
         draw(o, only=[Value(1.0)])
+
+
+def test_the_players_wrapped_recurrence_is_near_16_9():
+    """The player's settings (ops inside boxes, rules, larger text): one time step a row."""
+    from autograd.drawing import svg_text
+
+    svg = ET.fromstring(svg_text(recurrence(8), ops="inline", edge_labels="rule", scale=1.3))
+    width, height = map(float, svg.get("viewBox").split()[2:])
+    assert 1.2 <= width / height <= 2.6, (width, height)  # one row: 34:1
