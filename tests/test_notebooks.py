@@ -8,7 +8,7 @@ import pytest
 DEMOS = Path(__file__).resolve().parent.parent / "demos"
 NOTEBOOKS = {
     "chain_rule.ipynb": {"image/svg+xml", "text/markdown", "text/html"},
-    "train_moons.ipynb": {"image/png", "text/plain"},
+    "train_moons.ipynb": {"image/png", "text/plain", "image/svg+xml", "text/html"},
     "second_order.ipynb": {"image/svg+xml"},
 }
 
