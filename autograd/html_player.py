@@ -244,6 +244,7 @@ PAGE = """<!DOCTYPE html>
 
 STYLE = """
 html, body { height: 100%; }
+[hidden] { display: none !important; }  /* over the flex boxes below */
 body { font-family: Helvetica, Arial, sans-serif; margin: 0; color: #212529; display: flex; flex-direction: column; }
 header { flex: none; background: #f8f9fa; border-bottom: 1px solid #dee2e6; padding: 8px 16px; font-size: 20px; }
 h1 { font-size: 22px; margin: 0 12px 0 0; white-space: nowrap; }
@@ -299,6 +300,7 @@ SCRIPT = r"""
   const canvas = document.getElementById("canvas");
   const stepping = document.querySelectorAll("#prev, #next, #slider, #counter");
   const back = document.getElementById("back");
+  const stepArea = document.querySelector(".step");
   const network = canvas.innerHTML;  // a collapsed network: the picture the page opens on
   // the picture shown, each node's boxes in it, their grad texts, its steps and the grads known before them
   let svg, box, boxes, gradTexts, steps = [], start = [], intro = "", opened = null, current = 0;
@@ -325,7 +327,7 @@ SCRIPT = r"""
   function showNetwork() {
     opened = null;
     load(network, [], []);
-    back.hidden = true;
+    back.hidden = stepArea.hidden = true;  // no step here: the network gets the room
     intro = "click a box (or Tab to it and press Enter) to step through the chain rule inside it";
     for (const [id, detail] of Object.entries(data.details)) {
       const g = document.getElementById(id);
@@ -342,7 +344,7 @@ SCRIPT = r"""
     const detail = data.details[id];
     opened = id;
     load(detail.svg, detail.steps, detail.start);
-    back.hidden = false;
+    back.hidden = stepArea.hidden = false;
     intro = "inside " + detail.title + ": the gradient from above has arrived at its output; " +
             "press next (space or the right arrow) to send it back, Escape for the whole network";
     show(0);
