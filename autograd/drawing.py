@@ -44,7 +44,11 @@ def value_node_id(index: int) -> str:
 
 
 def value_copy_id(index: int, row: int) -> str:
-    """The id of the dashed copy of value node ``index`` drawn in ``row`` of a wrapped picture."""
+    """The id of the dashed copy of value node ``index`` drawn in ``row`` of a wrapped picture.
+
+    >>> value_copy_id(3, 2)
+    'value-3-row-2'
+    """
     return f"{value_node_id(index)}-row-{row}"
 
 
@@ -265,6 +269,10 @@ def slide_layout(level: dict[Hashable, int], name: dict[Hashable, int], ops: str
     as many boxes high as the most in one column, and Graphviz's gaps (ranksep 0.5, nodesep
     0.25). That is within about 1.5x of what dot draws: enough to choose between shapes that
     differ by far more.
+
+    >>> chain = {k: k for k in range(40)}  # forty boxes in a row: ten rows of four; two boxes: one above the other
+    >>> slide_layout(chain, dict.fromkeys(chain, 2)), slide_layout({"a": 0, "b": 1}, {"a": 1, "b": 1})
+    (('LR', 10), ('TB', 1))
     """
     depth = max(level.values()) + 1
     breadth = max(Counter(level.values()).values())
@@ -300,7 +308,13 @@ def slide_layout(level: dict[Hashable, int], name: dict[Hashable, int], ops: str
 
 def wrapped_rows(order: list[Value], rows: int) -> dict[Value, int]:
     """Each node's row when the graph is cut into ``rows`` bands of equally many levels; a leaf
-    sits in the row of its first use, so it is drawn once, beside the op that reads it."""
+    sits in the row of its first use, so it is drawn once, beside the op that reads it.
+
+    >>> from autograd import Value
+    >>> x = Value(0.5, "x"); y = x.sin().cos().exp().tanh()
+    >>> list(wrapped_rows(list(reversed(topological_order(y))), 2).values())
+    [0, 0, 0, 1, 1]
+    """
     level = levels(order)
     per_row = math.ceil((max(level.values()) + 1) / rows)
     return {node: (level[node] + (not node.op)) // per_row for node in order}  # a leaf: with its first use

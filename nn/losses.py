@@ -114,7 +114,13 @@ def shifted_softmax_cross_entropy(batch_logits: Sequence[Sequence], targets: Seq
                                   shift: Callable[[Sequence], Value | float]) -> Value:
     """``softmax_cross_entropy`` with log-sum-exp shifted by ``shift(logits)``: any shift gives the
     same loss, and the largest logit keeps every exponent at most 0. Generated code needs the
-    shift in the graph (``functools.reduce(maximum, logits)``): a constant would be stale."""
+    shift in the graph (``functools.reduce(maximum, logits)``): a constant would be stale.
+
+    >>> from autograd import maximum
+    >>> logits = [Value(2.0), Value(0.0)]
+    >>> round(shifted_softmax_cross_entropy([logits], [0], lambda zs: maximum(*zs)).data, 6)
+    0.126928
+    """
     terms = []
     for logits, target in _pairs(batch_logits, targets, "softmax_cross_entropy"):
         if not isinstance(target, int) or not 0 <= target < len(logits):
