@@ -34,7 +34,8 @@ class NotCompilableError(TypeError):
 def to_python(root: Value, inputs: Sequence[Value], name: str = "forward_backward", also: Sequence[Value] = ()) -> str:
     """The source of ``name(*inputs)``, returning ``(value, (d root / d input, ...))``.
 
-    Leaves not in ``inputs`` are constants, written so that they read back exactly; an input
+    Leaves not in ``inputs`` are constants, written so that they read back exactly, and so is
+    every node no input reaches (its value is written in, and no gradient goes to it); an input
     the output does not depend on gets the gradient 0. ``also`` names nodes of the graph
     (a model's output, say) whose values the function returns too, as a third item.
 
@@ -70,38 +71,53 @@ def to_python(root: Value, inputs: Sequence[Value], name: str = "forward_backwar
     unused = [x for x in inputs if x not in names]  # an input the output does not depend on: gradient 0
     names |= {x: x.label or f"unused{k}" for k, x in enumerate(unused)}
     ident = _identifiers([*order, *unused], names, reserved={name, "math"})
-    wanted = set(inputs)
+    live = _live(order, inputs)
     body = ["# forward"]
     for node in order:
-        if node.op:
-            body += _wrapped(f"{ident[node]} = ", _forward(node, ident, wanted))
+        if node.op and node in live:
+            body += _wrapped(f"{ident[node]} = ", _forward(node, ident, live))
     body.append("# backward: the chain rule, one line per edge")
     body.append(f"d_{ident[root]} = 1.0")
-    per_node, started = _backward_lines(root, order, ident, wanted, names)
+    per_node, started = _backward_lines(root, order, ident, live, names)
     body += [line for lines in per_node.values() for line in lines]
     grads = [f"d_{ident[x]}" if x in started else "0.0" for x in inputs]
     head = _listed(f"def {name}(", [ident[x] for x in inputs], "):", "")
     tuple_end = lambda items: ",)" if len(items) == 1 else ")"  # noqa: E731
-    extra = [_operand(node, ident, wanted) for node in also]
-    returned = _listed(f"return {_operand(root, ident, wanted)}, (", grads, tuple_end(grads) + (", (" if also else ""),
+    extra = [_operand(node, ident, live) for node in also]
+    returned = _listed(f"return {_operand(root, ident, live)}, (", grads, tuple_end(grads) + (", (" if also else ""),
                        "    ")
     if also:
         returned = [*returned[:-1], *_listed(returned[-1].strip(), extra, tuple_end(extra), "    ")]
     return "\n".join(["import math", "", "", *head, *(f"    {line}" for line in body), *returned])
 
 
-def _backward_lines(root: Value, order: list[Value], ident: dict[Value, str], wanted: set[Value],
+def _live(order: list[Value], inputs: Sequence[Value]) -> set[Value]:
+    """The nodes whose value depends on an input (the inputs too). The others are constants in the
+    code: their values are written in, and no gradient is sent to them.
+
+    >>> x = Value(2.0, "x"); w = Value(3.0, "w"); y = (w * 2) * x
+    >>> sorted(node.label or node.op for node in _live([x, w, y.parents[0], y], [x]))
+    ['*', 'x']
+    """
+    live = set(inputs)
+    for node in order:  # forward order: parents first
+        if node.op and any(parent in live for parent in edges(node)[0]):
+            live.add(node)
+    return live
+
+
+def _backward_lines(root: Value, order: list[Value], ident: dict[Value, str], live: set[Value],
                     names: dict[Value, str]) -> tuple[dict[Value, list[str]], set[Value]]:
-    """Each op node's chain-rule lines (backward order), and the nodes that received a gradient."""
+    """Each live op node's chain-rule lines (backward order), and the nodes that received a gradient."""
     lines: dict[Value, list[str]] = {}
     started = {root}
     for node in reversed(order):
-        if not node.op:
+        if not node.op or node not in live:
             continue
         lines[node] = []
         for k, parent in enumerate(edges(node)[0]):
-            if parent.op or parent in wanted:
-                local = _derivative(node, k, ident, wanted)
+            if parent in live:
+                local = _derivative(node, k, ident, live)
                 term = (f"d_{ident[node]}" if local == "1.0" else f"d_{ident[node]} * {local}"
                         if re.fullmatch(r"[\w.]+|\(-?[\w.+-]+\)", local) else f"d_{ident[node]} * ({local})")
                 sign = "+=" if parent in started else "="
@@ -120,11 +136,11 @@ def step_code(root: Value) -> dict[Value, list[str]]:
     order = list(reversed(topological_order(root)))
     names = node_names(root)
     ident = _identifiers(order, names, reserved={"math"})
-    leaves = {node for node in order if not node.op}
+    leaves = [node for node in order if not node.op]
     for node in order:
         if node.op:
             _check(node)
-    return _backward_lines(root, order, ident, leaves, names)[0]
+    return _backward_lines(root, order, ident, _live(order, leaves), names)[0]
 
 
 def compile(root: Value, inputs: Sequence[Value], name: str = "forward_backward",  # noqa: A001
@@ -186,10 +202,10 @@ def _constant(c: float) -> str:
     return repr(c) if c >= 0 else f"({c!r})"
 
 
-def _operand(arg: Value | float, ident: dict[Value, str], wanted: set[Value]) -> str:
-    """A node as it appears in an expression: its variable, or a leaf not among the inputs as its constant."""
+def _operand(arg: Value | float, ident: dict[Value, str], live: set[Value]) -> str:
+    """A node as it appears in an expression: its variable, or, when no input reaches it, its constant value."""
     if isinstance(arg, Value):
-        return ident[arg] if arg.op or arg in wanted else _constant(arg.data)
+        return ident[arg] if arg in live else _constant(arg.data)
     return _constant(arg)
 
 
@@ -203,32 +219,32 @@ def _check(node: Value) -> None:
                                  "function, not an expression of the op table; write the graph without it")
 
 
-def _forward(node: Value, ident: dict[Value, str], wanted: set[Value]) -> list[str] | str:
+def _forward(node: Value, ident: dict[Value, str], live: set[Value]) -> list[str] | str:
     _check(node)
     args, params = operands(node)
-    shown = [_operand(a, ident, wanted) for a in args]
+    shown = [_operand(a, ident, live) for a in args]
     op = node.op
     if op.symbol_kind == "nary":
         if op.name == "sum":
             return shown
         constant = params[1]
-        terms = [_operand(a, ident, wanted) if isinstance(b, float) and b == 1.0
-                 else f"{_operand(a, ident, wanted)} * {_operand(b, ident, wanted)}" for a, b in dot_products(node)]
+        terms = [_operand(a, ident, live) if isinstance(b, float) and b == 1.0
+                 else f"{_operand(a, ident, live)} * {_operand(b, ident, live)}" for a, b in dot_products(node)]
         return terms + ([_constant(constant)] if constant else []) or ["0.0"]
     values = dict(zip(op.operands, shown)) | {p: _constant(v) for (p, _), v in zip(op.params, params)}
     return _substitute(op.forward, values)
 
 
-def _derivative(node: Value, k: int, ident: dict[Value, str], wanted: set[Value]) -> str:
+def _derivative(node: Value, k: int, ident: dict[Value, str], live: set[Value]) -> str:
     """The local derivative on the node's k-th edge as an expression (the table's, at run time)."""
     args, params = operands(node)
     op = node.op
     if op.symbol_kind == "nary":
         if op.name == "sum":
             return "1.0"
-        return _operand(dot_factor(node, k), ident, wanted)
+        return _operand(dot_factor(node, k), ident, live)
     position = [i for i, a in enumerate(args) if isinstance(a, Value)][k]
-    values = {name: _operand(a, ident, wanted) for name, a in zip(op.operands, args)}
+    values = {name: _operand(a, ident, live) for name, a in zip(op.operands, args)}
     values |= {p: _constant(v) for (p, _), v in zip(op.params, params)} | {"out": ident[node]}
     return _substitute(op.derivatives[position], values)
 

@@ -125,3 +125,19 @@ def test_also_returns_intermediate_values_however_long_the_lists():
     value, grads, extra = compile_graph(y, xs, also=squares)(*(0.2 * k for k in range(30)))
     assert extra == pytest.approx([(0.2 * k) ** 2 for k in range(30)], rel=1e-15)
     assert len(grads) == 30 and value == pytest.approx(math.tanh(sum((0.2 * k) ** 2 for k in range(30))))
+
+
+def test_what_no_input_reaches_is_a_constant_in_the_code():
+    """w is not an input: relu(w*2) is the number 6.0 in the code, with no gradient lines of its own,
+    and a custom op there is no obstacle."""
+    x, w = Value(1.5, "x"), Value(3.0, "w")
+    twice = custom_op("twice", lambda a: 2 * a, lambda a, out: (2.0,))
+    z = twice(w * 2.0).relu() * x
+    z.label = "z"
+    source = to_python(z, [x])
+    assert "z = 12.0 * x" in source and "d_x = d_z * 12.0" in source
+    assert "relu" not in source.split("# backward")[0] and "d_w" not in source and "twice" not in source
+    tree = ast.parse(source)
+    assert sum(isinstance(node, (ast.Assign, ast.AugAssign)) for node in ast.walk(tree)) == 3  # z, d_z, d_x
+    value, grads = autograd.compile(z, [x])(4.0)
+    assert (value, grads) == (48.0, (12.0,))
