@@ -33,10 +33,62 @@ Adding an op is one entry and its tests:
 from __future__ import annotations
 
 import math
-from string import Template
+import re
 from typing import Any
 
 from .text import bracketed
+
+
+PLACEHOLDER = re.compile(r"\$(?:(\w+)|\{(\w+)\})")
+
+
+def fill(template: str, names: dict[str, str]) -> str:
+    """A rule's ``$x`` placeholders replaced by names, a formula bracketed where precedence needs it.
+
+    A placeholder without a name is left as it is.
+
+    >>> fill("1/$b", {"b": "a - c"}), fill("tanh($x)", {"x": "x*w + b"}), fill("$a + $b", {"a": "x*w", "b": "b"})
+    ('1/(a - c)', 'tanh(x*w + b)', 'x*w + b')
+    >>> fill("$a * $b", {"a": "x + 1", "b": "y"}), fill("$x^2", {"x": "-3"}), fill("-$a/$b^2", {"a": "u", "b": "v*w"})
+    ('(x + 1) * y', '(-3)^2', '-u/(v*w)^2')
+    >>> fill("$a ** $b", {"a": "x*y", "b": "n + 1"})
+    '(x*y) ** (n + 1)'
+    """
+    def put(match: re.Match) -> str:
+        name = names.get(match[1] or match[2])
+        if name is None:
+            return match[0]
+        ahead, behind = template[: match.start()].rstrip(), template[match.end():].lstrip()
+        before = "^" if ahead.endswith("**") else ahead[-1:]
+        after = "^" if behind.startswith("**") else behind[:1]
+        if before == "-" and ahead[:-1].rstrip()[-1:] in ("", "(", ",", "{"):
+            before = "unary -"
+        needs = max(BINDS_RIGHT_OF.get(before, 0), BINDS_LEFT_OF.get(after, 0))
+        return f"({name})" if binding(name) < needs else name
+
+    return PLACEHOLDER.sub(put, template)
+
+
+# How tightly a name must bind to go without brackets beside each operator of a rule.
+BINDS_RIGHT_OF = {"+": 1, "-": 2, "unary -": 2, "*": 2, "/": 3, "%": 3, "^": 4, "·": 2}
+BINDS_LEFT_OF = {"+": 1, "-": 1, "*": 2, "/": 2, "%": 2, "^": 4, "·": 2}
+
+
+def binding(text: str) -> float:
+    """How tightly a name holds together: 1 for a sum, 2 for a product, 3 for a power, 2.5 for a
+    negation, 5 for a name, a number or one call (``tanh(a*b)``), which never need brackets."""
+    depth, loosest = 0, 5.0
+    for k, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth or k == 0:
+            continue
+        if text[k - 1: k + 2] in (" + ", " - "):
+            loosest = min(loosest, 1)
+        elif char in "*/%" and text[k - 1: k + 1] != "**" and text[k: k + 2] != "**":
+            loosest = min(loosest, 2)
+        elif char == "^" or text[k: k + 2] == "**":
+            loosest = min(loosest, 3)
+    return min(loosest, 2.5) if text.startswith("-") else loosest
 
 
 class Op(str):
@@ -101,7 +153,7 @@ class Op(str):
         ('a * 3', 'clamp(x, lo, hi)')
         """
         defaults = {n: n for n in (*self.operands, *(p for p, _ in self.params))}
-        return Template(self.template()).safe_substitute({**defaults, **names})
+        return fill(self.template(), {**defaults, **names})
 
     def rule(self, k: int = 0, notation: str = "plain", **names: str) -> str:
         """The derivative by operand ``k`` as people read it: ``d tanh(x)/dx = 1 - tanh(x)^2``.
@@ -124,7 +176,7 @@ class Op(str):
         'x'
         """
         names = {**{n: n for n in (*self.operands, *(p for p, _ in self.params), "out")}, **names}
-        return Template((self.latex_rules if notation == "latex" else self.rules)[k]).safe_substitute(names)
+        return fill((self.latex_rules if notation == "latex" else self.rules)[k], names)
 
     def domain_text(self) -> str:
         """Where the op is defined, as the table's conditions: ``x > 0``, or ``all real x``."""

@@ -3,6 +3,9 @@
 import shutil
 import xml.etree.ElementTree as ET
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from autograd import Value, explain, label_locals, text_graph
 from autograd.cli import main
 from autograd.naming import node_names
@@ -82,3 +85,48 @@ def test_cli_code_prints_the_generated_function(capsys):
     assert "def f_and_gradients(x, w, b):" in out and "    d_x_w_b = d_f * (1.0 - f * f)  # d tanh(x*w + b)/d(x*w + b) = 1 - tanh(x*w + b)^2" in out
     assert main(["explain", "x*2", "x=1", "--json", "--code"]) == 2
     assert "--json prints JSON data only" in capsys.readouterr().err
+
+
+def test_rules_bracket_a_formula_name_where_precedence_needs_it():
+    from autograd.naming import edge_rule
+
+    a, b, c = Value(1.0, "a"), Value(2.0, "b"), Value(3.0, "c")
+    y = (a + b) * c
+    y.label = "y"
+    assert edge_rule(y, 0, node_names(y)) == "d((a + b) * c)/d(a + b) = c"
+    z = (a * b).tanh() / (a - c)
+    z.label = "z"
+    assert edge_rule(z, 1, node_names(z)) == "d(tanh(a*b) / (a - c))/d(a - c) = -tanh(a*b)/(a - c)^2"
+    t = (a * b + c).tanh()
+    t.label = "t"
+    assert edge_rule(t, 0, node_names(t)) == "d tanh(a*b + c)/d(a*b + c) = 1 - tanh(a*b + c)^2"
+
+
+OPS = {"+": lambda p, q: p + q, "-": lambda p, q: p - q, "*": lambda p, q: p * q, "/": lambda p, q: p / q,
+       "tanh": lambda p, q: p.tanh(), "sin": lambda p, q: p.sin(), "exp": lambda p, q: (p * 0.1).exp()}
+
+
+@given(st.lists(st.tuples(st.sampled_from(sorted(OPS)), st.integers(0, 20), st.integers(0, 20)), min_size=1, max_size=6),
+       st.lists(st.floats(0.5, 2.0), min_size=3, max_size=3))
+def test_every_rule_read_as_written_gives_the_local_derivative(steps, data):
+    """Each edge's rule, its names read as the formulas they stand for, evaluates to the recorded
+    local derivative: a missing bracket would change the number."""
+    import math
+
+    from autograd.graph import edges, topological_order
+    from autograd.naming import edge_rule
+
+    nodes = [Value(x, name) for x, name in zip(data, "abc")]
+    for op, i, j in steps:
+        p, q = nodes[i % len(nodes)], nodes[j % len(nodes)]
+        if op == "/" and abs(q.data) < 1e-3:
+            continue
+        nodes.append(OPS[op](p, q))
+    root = nodes[-1]
+    names = node_names(root)
+    values = {name: node.data for node, name in names.items() if name.isidentifier()}  # a, b, c and v-names
+    scope = {"tanh": math.tanh, "sin": math.sin, "cos": math.cos, "exp": math.exp, **values}
+    for node in topological_order(root):
+        for k, (parent, local) in enumerate(zip(*edges(node))):
+            rule = edge_rule(node, k, names, whole=False).replace("^", "**")
+            assert math.isclose(eval(rule, scope), local, rel_tol=1e-9, abs_tol=1e-12), (rule, local)  # noqa: S307
