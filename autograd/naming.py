@@ -81,20 +81,6 @@ def compact(text: str) -> str:
     return text.replace(" * ", "*").replace(" / ", "/").replace(" ** ", "**")
 
 
-# How tightly each infix op binds, to bracket an operand whose name is a formula only where needed.
-BINDING = {"+": 1, "-": 1, "*": 2, "/": 2, "%": 2, "**": 3}
-
-
-def _operand(name: str, operand: Value, op: str, right: bool) -> str:
-    """An operand's name inside an infix formula: ``(x + y) * 2`` but ``x*w + b``."""
-    if not name or is_plain_name(name):
-        return name
-    inner = BINDING.get(operand.op, 4) if operand.op and name != operand.label else 0  # a label: always bracket
-    outer = BINDING[op]
-    same_needs = (op in ("-", "/", "%") and right) or (op == "**" and not right)
-    return f"({name})" if inner < outer or (inner == outer and same_needs) else name
-
-
 class Notation:
     """How formulas are written: plain text (``x * w``, ``tanh(n)``). ``Latex`` overrides it."""
 
@@ -232,10 +218,9 @@ def formula(node: Value, names: dict[Value, str], digits: int = 4, notation: Not
     args, params = operands(node)
     constant = lambda c: notation.number(format_constant(c, digits))  # noqa: E731
     shown = [notation.name(names[a]) if isinstance(a, Value) else constant(a) for a in args]
+    if op.symbol_kind in ("infix", "prefix") and notation is PLAIN:  # brackets only where precedence needs them
+        return op.formula(**dict(zip(op.operands, shown)))
     if op.symbol_kind == "infix":
-        if notation is PLAIN:
-            shown = [_operand(text, a, op, k == 1) if isinstance(a, Value) else text
-                     for k, (text, a) in enumerate(zip(shown, args))]
         return notation.infix(shown[0], op, shown[1])
     if op.symbol_kind == "prefix":
         return f"-{shown[0]}"

@@ -100,17 +100,21 @@ def test_rules_bracket_a_formula_name_where_precedence_needs_it():
     t = (a * b + c).tanh()
     t.label = "t"
     assert edge_rule(t, 0, node_names(t)) == "d tanh(a*b + c)/d(a*b + c) = 1 - tanh(a*b + c)^2"
+    assert list(node_names(-(a + b)).values())[-1] == "-(a + b)"  # it read -a + b
+    assert list(node_names(a - (b + c)).values())[-1] == "a - (b + c)"
 
 
 OPS = {"+": lambda p, q: p + q, "-": lambda p, q: p - q, "*": lambda p, q: p * q, "/": lambda p, q: p / q,
-       "tanh": lambda p, q: p.tanh(), "sin": lambda p, q: p.sin(), "exp": lambda p, q: (p * 0.1).exp()}
+       "tanh": lambda p, q: p.tanh(), "sin": lambda p, q: p.sin(), "exp": lambda p, q: (p * 0.1).exp(),
+       "neg": lambda p, q: -p, "pow": lambda p, q: p ** 2}
 
 
 @given(st.lists(st.tuples(st.sampled_from(sorted(OPS)), st.integers(0, 20), st.integers(0, 20)), min_size=1, max_size=6),
        st.lists(st.floats(0.5, 2.0), min_size=3, max_size=3))
 def test_every_rule_read_as_written_gives_the_local_derivative(steps, data):
     """Each edge's rule, its names read as the formulas they stand for, evaluates to the recorded
-    local derivative: a missing bracket would change the number."""
+    local derivative, and each name that is a formula evaluates to its node's value: a missing
+    bracket would change the number."""
     import math
 
     from autograd.graph import edges, topological_order
@@ -127,6 +131,8 @@ def test_every_rule_read_as_written_gives_the_local_derivative(steps, data):
     values = {name: node.data for node, name in names.items() if name.isidentifier()}  # a, b, c and v-names
     scope = {"tanh": math.tanh, "sin": math.sin, "cos": math.cos, "exp": math.exp, **values}
     for node in topological_order(root):
+        if "#" not in names[node]:  # a repeated name's suffix is no formula
+            assert math.isclose(eval(names[node], scope), node.data, rel_tol=1e-9, abs_tol=1e-12), names[node]  # noqa: S307
         for k, (parent, local) in enumerate(zip(*edges(node))):
             rule = edge_rule(node, k, names, whole=False).replace("^", "**")
             assert math.isclose(eval(rule, scope), local, rel_tol=1e-9, abs_tol=1e-12), (rule, local)  # noqa: S307
