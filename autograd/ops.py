@@ -51,8 +51,8 @@ def fill(template: str, names: dict[str, str]) -> str:
     ('1/(a - c)', 'tanh(x*w + b)', 'x*w + b')
     >>> fill("$a * $b", {"a": "x + 1", "b": "y"}), fill("$x^2", {"x": "-3"}), fill("-$a/$b^2", {"a": "u", "b": "v*w"})
     ('(x + 1) * y', '(-3)^2', '-u/(v*w)^2')
-    >>> fill("$a ** $b", {"a": "x*y", "b": "n + 1"})
-    '(x*y) ** (n + 1)'
+    >>> fill("$a ** $b", {"a": "x*y", "b": "n + 1"}), fill("1/($x ln 2)", {"x": "a + b"})
+    ('(x*y) ** (n + 1)', '1/((a + b) ln 2)')
     """
     def put(match: re.Match) -> str:
         name = names.get(match[1] or match[2])
@@ -61,6 +61,8 @@ def fill(template: str, names: dict[str, str]) -> str:
         ahead, behind = template[: match.start()].rstrip(), template[match.end():].lstrip()
         before = "^" if ahead.endswith("**") else ahead[-1:]
         after = "^" if behind.startswith("**") else behind[:1]
+        if after.isalnum() or after == "\\":  # written side by side, as in "$x ln 2": a product
+            after = "*"
         if before == "-" and ahead[:-1].rstrip()[-1:] in ("", "(", ",", "{"):
             before = "unary -"
         needs = max(BINDS_RIGHT_OF.get(before, 0), BINDS_LEFT_OF.get(after, 0))
