@@ -4,12 +4,15 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from autograd import Value
 from autograd.drawing import GraphTooLargeError, draw, render
 
 from .conftest import require_program
 from .examples import classic_neuron, recurrence
+from .programs import programs, run, value_lib
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -218,3 +221,23 @@ def test_the_players_wrapped_recurrence_is_near_16_9():
     svg = ET.fromstring(svg_text(recurrence(8), ops="inline", edge_labels="rule", scale=1.3))
     width, height = map(float, svg.get("viewBox").split()[2:])
     assert 1.2 <= width / height <= 2.6, (width, height)  # one row: 34:1
+
+
+@given(programs(max_ops=20), st.integers(1, 6))
+def test_a_wrapped_picture_draws_each_node_once_and_keeps_every_arrow_in_its_row(program, wrap):
+    from autograd.graph import topological_order
+
+    inputs, steps = program
+    root = run(steps, [Value(x, f"x{k}") for k, x in enumerate(inputs)], value_lib)
+    source = draw(root, wrap=wrap).source
+    defined = re.findall(r'^\s*"((?:value|op)-[\w-]+)" \[', source, re.M)
+    originals = [i for i in defined if "-row-" not in i]
+    assert len(originals) == len(set(originals))  # each node drawn once
+    assert {i for i in originals if i.startswith("value-")} == {f"value-{k}" for k in range(len(topological_order(root)))}
+    rows = _rows(source) if wrap > 1 else {0: set(defined)}
+    row_of = {node_id: r for r, ids in rows.items() for node_id in ids}
+    assert set(row_of) == set(defined)  # every box, copies included, sits in one row
+    for tail, head in re.findall(r'"([\w-]+)" -> "([\w-]+)"', source):
+        assert row_of[tail] == row_of[head], (tail, head)
+    for copy in (i for i in defined if "-row-" in i):  # a copy stands in its own row for a node drawn elsewhere
+        assert row_of[copy] == int(copy.rsplit("-", 1)[1]) != row_of[copy.split("-row-")[0]]
