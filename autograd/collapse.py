@@ -118,7 +118,8 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
         if key not in drawn:
             if node in member:
                 outs = output[member[node]]
-                title = member[node].split("#")[0] + ("" if count <= 1 else f" (point {min(depends[outs[0]])})")
+                point = "" if count <= 1 or sample is not None else f" (point {min(depends[outs[0]])})"
+                title = member[node].split("#")[0] + point  # with sample=k the picture's title names the point
                 if len(outs) == 1:
                     data, grad = fmt(outs[0].data), fmt(outs[0].grad)
                 else:  # a layer: its outputs' mean and its output gradient's length
@@ -142,6 +143,9 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
                 link("others", key)
     if any(a == "others" for a, _ in linked):
         dot.node("others", f"the other {count - 1} data points", shape="box", style="dashed", id="others")
+    if sample is not None and count > 1:
+        size = 1.4 * float(dot.node_attr.get("fontsize", 11))  # a title: larger than the boxes' text, at any scale
+        dot.attr(label=f"data point {sample} of {count}", labelloc="t", fontname="Helvetica", fontsize=f"{size:g}")
     for node in order:  # what each box holds: its nodes and the parameters they read
         if node in member and box(node) in boxes:
             inside = boxes[box(node)].nodes
