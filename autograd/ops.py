@@ -72,8 +72,8 @@ def fill(template: str, names: dict[str, str]) -> str:
 
 
 # How tightly a name must bind to go without brackets beside each operator of a rule.
-BINDS_RIGHT_OF = {"+": 1, "-": 2, "unary -": 2, "*": 2, "/": 3, "%": 3, "^": 4, "·": 2}
-BINDS_LEFT_OF = {"+": 1, "-": 1, "*": 2, "/": 2, "%": 2, "^": 4, "·": 2}
+BINDS_RIGHT_OF = {"+": 1, "-": 2, "unary -": 2, "*": 2, "/": 3, "%": 3, "^": 4}
+BINDS_LEFT_OF = {"+": 1, "-": 1, "*": 2, "/": 2, "%": 2, "^": 4}
 
 
 def binding(text: str) -> float:
