@@ -125,7 +125,10 @@ def test_every_rule_read_as_written_gives_the_local_derivative(steps, data):
         p, q = nodes[i % len(nodes)], nodes[j % len(nodes)]
         if op == "/" and abs(q.data) < 1e-3:
             continue
-        nodes.append(OPS[op](p, q))
+        try:
+            nodes.append(OPS[op](p, q))
+        except OverflowError:  # squares of squares grow fast: exp of them overflows
+            break
     root = nodes[-1]
     names = node_names(root)
     values = {name: node.data for node, name in names.items() if name.isidentifier()}  # a, b, c and v-names
@@ -135,4 +138,6 @@ def test_every_rule_read_as_written_gives_the_local_derivative(steps, data):
             assert math.isclose(eval(names[node], scope), node.data, rel_tol=1e-9, abs_tol=1e-12), names[node]  # noqa: S307
         for k, (parent, local) in enumerate(zip(*edges(node))):
             rule = edge_rule(node, k, names, whole=False).replace("^", "**")
+            if "#" in rule:  # a repeated name's suffix is no formula
+                continue
             assert math.isclose(eval(rule, scope), local, rel_tol=1e-9, abs_tol=1e-12), (rule, local)  # noqa: S307
