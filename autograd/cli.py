@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from .files import HTML_SUFFIXES
 from .expr import FUNCTIONS, ExpressionError, check_input_value, evaluate, names_in, parse_expression
 from .graph import scratch_grads, topological_order
 from .naming import formula, node_names
@@ -153,7 +154,7 @@ def as_json(text: str, out: Value, inputs: dict[str, Value], digits: int) -> dic
     }
 
 
-PICTURES = (("svg", (".svg",)), ("png", (".png",)), ("html", (".html", ".htm")))
+PICTURES = (("svg", (".svg",)), ("png", (".png",)), ("html", HTML_SUFFIXES))
 
 
 def check_options(args: argparse.Namespace) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import keyword
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from .graph import edges, scratch_grads, topological_order
 from .naming import edge_rule, node_names
@@ -107,12 +107,16 @@ def _live(order: list[Value], inputs: Sequence[Value]) -> set[Value]:
 
 
 def _backward_lines(root: Value, order: list[Value], ident: dict[Value, str], live: set[Value],
-                    names: dict[Value, str]) -> tuple[dict[Value, list[str]], set[Value]]:
-    """Each live op node's chain-rule lines (backward order), and the nodes that received a gradient."""
+                    names: dict[Value, str], at: Collection[Value] | None = None) -> tuple[dict[Value, list[str]], set[Value]]:
+    """Each live op node's chain-rule lines (backward order; only the nodes ``at``, when given), and
+    the nodes that received a gradient."""
     lines: dict[Value, list[str]] = {}
     started = {root}
     for node in reversed(order):
         if not node.op or node not in live:
+            continue
+        if at is not None and node not in at:  # no lines, but its gradients still start (= becomes +=)
+            started.update(parent for parent in edges(node)[0] if parent in live)
             continue
         lines[node] = []
         for k, parent in enumerate(edges(node)[0]):
@@ -126,8 +130,9 @@ def _backward_lines(root: Value, order: list[Value], ident: dict[Value, str], li
     return lines, started
 
 
-def step_code(root: Value) -> dict[Value, list[str]]:
-    """For each op node under ``root``, the lines of generated code its backward step runs (every leaf an input).
+def step_code(root: Value, at: Collection[Value] | None = None) -> dict[Value, list[str]]:
+    """For each op node under ``root`` (or only those ``at``), the lines of generated code its backward
+    step runs (every leaf an input).
 
     >>> x = Value(3.0, "x"); y = x * x; y.label = "y"
     >>> step_code(y)[y]
@@ -140,7 +145,7 @@ def step_code(root: Value) -> dict[Value, list[str]]:
     for node in order:
         if node.op:
             _check(node)
-    return _backward_lines(root, order, ident, _live(order, leaves), names)[0]
+    return _backward_lines(root, order, ident, _live(order, leaves), names, at)[0]
 
 
 def compile(root: Value, inputs: Sequence[Value], name: str = "forward_backward",  # noqa: A001

@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+HTML_SUFFIXES = (".html", ".htm")  # what the player's page may be called, by the library and the CLI
+
 
 def write_atomically(path: str | os.PathLike, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never half.

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import json
 import os
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ from .graph import scratch_grads
 from .naming import edge_rule, node_names
 from .collapse import collapsed
 from .drawing import svg_text, value_label, value_node_id
-from .files import write_atomically
+from .files import HTML_SUFFIXES, write_atomically
 from .text import bracketed, format_number
 
 if TYPE_CHECKING:
@@ -55,8 +56,7 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
             raise ValueError(f"the collapsed picture has {len(boxes)} boxes to open, more than the player holds "
                              f"({MAX_BOXES}): pass sample=k to follow one data point")
         inside = {node: key for key, box in boxes.items() for node in box.nodes}
-        wanted = (lambda node: node in inside) if collapse else (lambda node: True)  # noqa: E731
-        steps = _step_records(root, digits, names, index, wanted)
+        steps = _step_records(root, digits, names, index, inside if collapse else None)
         final = [format_number(node.grad, digits) for node in forward]
         # Lay the graphs out with the final grads so every box is wide enough for its number.
         if collapse is None:
@@ -81,15 +81,16 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
 MAX_BOXES = 200  # each box of a collapsed player holds its own picture, drawn by Graphviz in advance
 
 
-def _step_records(root: Value, digits: int, names: dict, index: dict, wanted) -> list[tuple[Value, dict]]:
-    """(node, what the page needs to show its step) for each backward step at a ``wanted`` node."""
+def _step_records(root: Value, digits: int, names: dict, index: dict,
+                  at: Collection[Value] | None) -> list[tuple[Value, dict]]:
+    """(node, what the page needs to show its step) for each backward step (only at the nodes ``at``, when given)."""
     try:
-        code = step_code(root)
+        code = step_code(root, at)
     except NotCompilableError:  # a custom op: its step has no line of code to show
         code = {}
     records = []
     for step in root.backward_steps(digits=digits):
-        if not wanted(step.node):
+        if at is not None and step.node not in at:
             continue
         # Numbers go to the page as text: JSON has no inf or nan.
         grads = [[index[e.parent], format_number(e.grad_after, digits)] for e in step.edges]
@@ -139,7 +140,7 @@ def write_player(root: Value, path: str | os.PathLike, digits: int = 4, title: s
 
 def _html_path(path: str | os.PathLike) -> Path:
     path = Path(path)
-    if path.suffix.lower() not in (".html", ".htm"):
+    if path.suffix.lower() not in HTML_SUFFIXES:
         raise ValueError(f"write_player writes an .html file; got {path.name!r}")
     return path
 

@@ -141,3 +141,18 @@ def test_what_no_input_reaches_is_a_constant_in_the_code():
     assert sum(isinstance(node, (ast.Assign, ast.AugAssign)) for node in ast.walk(tree)) == 3  # z, d_z, d_x
     value, grads = autograd.compile(z, [x])(4.0)
     assert (value, grads) == (48.0, (12.0,))
+
+
+def test_step_code_at_some_nodes_writes_their_lines_as_the_whole_pass_does():
+    """Only the nodes asked for get lines (the collapsed player's boxes), and a gradient begun at a
+    node left out still turns the later = into +=."""
+    from autograd.codegen import step_code
+
+    o, leaves = classic_neuron()
+    x = leaves["x1"]
+    y = (o * x + x * 3).tanh()
+    y.label = "y"
+    every = step_code(y)
+    some = list(every)[1::2]
+    assert step_code(y, some) == {node: every[node] for node in some}
+    assert any("+=" in line for node in some for line in every[node])
