@@ -8,20 +8,20 @@
 (-2.0, 2.0)
 """
 
-from .codegen import compile, to_python  # noqa: A004 - like sum: not in __all__
-from .custom import check_op, custom_op
-from .functional import grad, hessian, jacobian, jvp, mode_costs
-from .gradient_check import GradcheckError, GradcheckReport, gradcheck
-from .graph import depth, topological_order
-from .modes import AnomalyError, detect_anomaly, no_grad
-from .naming import label_locals
-from .paths import Path, TooManyPathsError, nudge, paths
-from .quiz import Quiz, quiz
-from .html_player import player, write_player
-from .drawing import draw, render
-from .trace import BackwardStep, backward_steps, explain
-from .tree import text_graph
-from .value import Value, maximum, minimum
+from .teach.codegen import compile, to_python  # noqa: A004 - like sum: not in __all__
+from .engine.custom import check_op, custom_op
+from .engine.functional import grad, hessian, jacobian, jvp, mode_costs
+from .engine.gradient_check import GradcheckError, GradcheckReport, gradcheck
+from .engine.graph import depth, topological_order
+from .engine.modes import AnomalyError, detect_anomaly, no_grad
+from .teach.naming import label_locals
+from .teach.paths import Path, TooManyPathsError, nudge, paths
+from .teach.quiz import Quiz, quiz
+from .show.html_player import player, write_player
+from .show.drawing import draw, render
+from .teach.trace import BackwardStep, backward_steps, explain
+from .teach.tree import text_graph
+from .engine.value import Value, maximum, minimum
 
 sum = Value.sum  # noqa: A001 - like torch.sum; not in __all__, so `import *` keeps the builtin
 dot = Value.dot

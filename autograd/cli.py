@@ -16,19 +16,18 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from .files import HTML_SUFFIXES
-from .expr import FUNCTIONS, ExpressionError, check_input_value, evaluate, names_in, parse_expression
-from .graph import scratch_grads, topological_order
-from .naming import formula, node_names
-from .ops import cheat_sheet
-from .text import format_number
-from .trace import STYLES, explain, forward_rows
-from .codegen import to_python
-from .tree import text_graph
-from .value import Value
+from .engine.files import HTML_SUFFIXES
+from .teach.expr import FUNCTIONS, OUTPUT_NAME, ExpressionError, build
+from .engine.graph import scratch_grads, topological_order
+from .teach.naming import formula, node_names
+from .engine.ops import cheat_sheet
+from .engine.formatting import format_number
+from .teach.trace import STYLES, explain, forward_rows
+from .teach.codegen import to_python
+from .teach.tree import text_graph
+from .engine.value import Value
 
 BAD_INPUT = 2
-OUTPUT_NAME = "f"
 EXAMPLE = 'chainrule explain "tanh(x*w + b)" x=2 w=-3 b=6.88 --svg graph.svg --html steps.html'
 
 
@@ -98,39 +97,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def parse_inputs(pairs: Sequence[str], wanted: list[str]) -> dict[str, Value]:
-    """NAME=VALUE pairs as labelled leaves; every name in the expression needs exactly one."""
-    inputs: dict[str, Value] = {}
-    for pair in pairs:
-        name, sep, text = pair.partition("=")
-        name = name.strip()
-        if not sep or not name.isidentifier():
-            raise UsageError(f"{pair!r} is not NAME=VALUE (like x=2.5)")
-        if name in FUNCTIONS or name == OUTPUT_NAME:
-            raise UsageError(f"{name!r} is reserved{' (a function)' if name in FUNCTIONS else ' (the output)'}: pick another name")
-        if name in inputs:
-            raise UsageError(f"{name} is given twice")
-        inputs[name] = Value(check_input_value(name, text.strip()), name)
-    missing = [n for n in wanted if n not in inputs]
-    if missing:
-        raise UsageError(f"no value for {', '.join(missing)}: add {' '.join(f'{n}=NUMBER' for n in missing)}")
-    unused = [n for n in inputs if n not in wanted]
-    if unused:
-        raise UsageError(f"{', '.join(unused)} {'is' if len(unused) == 1 else 'are'} not in the expression")
-    return inputs
-
-
-def build(text: str, pairs: Sequence[str]) -> tuple[Value, dict[str, Value]]:
-    """The expression's graph, its output labelled ``f``, and the input leaves by name."""
-    tree = parse_expression(text)
-    inputs = parse_inputs(pairs, names_in(tree))
-    out = evaluate(tree, inputs, text.strip())
-    if not isinstance(out, Value) or out.label:
-        out = out * 1.0 if isinstance(out, Value) else Value(out)  # a constant, or a bare input
-    out.label = OUTPUT_NAME
-    return out, inputs
-
-
 def _number(x: float) -> float | str:
     return x if math.isfinite(x) else str(x)  # JSON has no inf or nan
 
@@ -189,7 +155,7 @@ def run_explain(args: argparse.Namespace) -> int:
 
 
 def run_worksheet(args: argparse.Namespace) -> int:
-    from .worksheet import write_worksheet
+    from .show.worksheet import write_worksheet
 
     if not 1 <= args.count <= 50:
         return fail(f"--count must be from 1 to 50, got {args.count}", None, None)
@@ -204,7 +170,7 @@ def run_worksheet(args: argparse.Namespace) -> int:
 
 def run_quiz(args: argparse.Namespace) -> int:
     """Ask for every hidden gradient in turn; judge each answer; a hint after a wrong one; the score."""
-    from .quiz import quiz
+    from .teach.quiz import quiz
 
     out, _ = build(args.expression, args.inputs)
     test = quiz(out, hide_local=args.hide_local)
@@ -255,8 +221,8 @@ def _wants_to_stop() -> bool:
 
 
 def write_pictures(out: Value, args: argparse.Namespace) -> None:
-    from .html_player import write_player
-    from .drawing import render
+    from .show.html_player import write_player
+    from .show.drawing import render
 
     for path, write in ((args.svg, render), (args.png, render), (args.html, write_player)):
         if path:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from autograd import Value, explain
 from autograd import write_player
-from autograd.drawing import render
+from autograd.show.drawing import render
 
 OUT = Path(__file__).resolve().parent.parent / "out"
 

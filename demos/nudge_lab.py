@@ -15,7 +15,7 @@ from pathlib import Path
 from _common import arguments, plt, save
 
 from autograd import Value, nudge
-from autograd.replay import replay
+from autograd.engine.replay import replay
 
 
 def neuron() -> tuple[Value, Value]:

@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from autograd import Value
-from autograd.ops import activations
+from autograd.engine.ops import activations
 
 from .module import Module
 

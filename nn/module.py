@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from autograd import Value
-from autograd.files import write_atomically
+from autograd.engine.files import write_atomically
 
 FILE_FORMAT = "chainrule.module"
 FILE_VERSION = 1

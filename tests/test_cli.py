@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd.cli import main
-from autograd.expr import FUNCTIONS, MAX_LENGTH
+from autograd.teach.expr import FUNCTIONS, MAX_LENGTH
 
 from .conftest import require_program
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, custom_op, to_python
-from autograd.codegen import NotCompilableError
+from autograd.teach.codegen import NotCompilableError
 
 from .examples import classic_neuron
 from .programs import finite, programs, run, value_lib
@@ -146,7 +146,7 @@ def test_what_no_input_reaches_is_a_constant_in_the_code():
 def test_step_code_at_some_nodes_writes_their_lines_as_the_whole_pass_does():
     """Only the nodes asked for get lines (the collapsed player's boxes), and a gradient begun at a
     node left out still turns the later = into +=."""
-    from autograd.codegen import step_code
+    from autograd.teach.codegen import step_code
 
     o, leaves = classic_neuron()
     x = leaves["x1"]

@@ -5,7 +5,7 @@ import math
 import pytest
 
 from autograd import GradcheckError, Value, gradcheck
-from autograd import value as value_module
+from autograd.engine import value as value_module
 
 
 def test_report_lists_every_input_with_both_numbers():

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, explain, label_locals, text_graph
 from autograd.cli import main
-from autograd.naming import node_names
+from autograd.teach.naming import node_names
 from nn import MLP, Neuron
 
 from .conftest import require_program
@@ -88,7 +88,7 @@ def test_cli_code_prints_the_generated_function(capsys):
 
 
 def test_rules_bracket_a_formula_name_where_precedence_needs_it():
-    from autograd.naming import edge_rule
+    from autograd.engine.value import edge_rule
 
     a, b, c = Value(1.0, "a"), Value(2.0, "b"), Value(3.0, "c")
     y = (a + b) * c
@@ -117,8 +117,8 @@ def test_every_rule_read_as_written_gives_the_local_derivative(steps, data):
     bracket would change the number."""
     import math
 
-    from autograd.graph import edges, topological_order
-    from autograd.naming import edge_rule
+    from autograd.engine.graph import edges, topological_order
+    from autograd.engine.value import edge_rule
 
     nodes = [Value(x, name) for x, name in zip(data, "abc")]
     for op, i, j in steps:

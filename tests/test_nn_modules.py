@@ -142,9 +142,9 @@ def test_a_failed_save_leaves_the_old_file(tmp_path, monkeypatch):
     def crash(*args):
         raise OSError("disk full")
 
-    import autograd.files
+    import autograd.engine.files
 
-    monkeypatch.setattr(autograd.files.os, "fsync", crash)  # dies after writing, before the rename
+    monkeypatch.setattr(autograd.engine.files.os, "fsync", crash)  # dies after writing, before the rename
     with pytest.raises(OSError, match="disk full"):
         model.save(path)
     assert path.read_bytes() == old

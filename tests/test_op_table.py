@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from autograd import Value, check_op, maximum, minimum
 from autograd.cli import main
-from autograd.ops import BY_NAME, FUNCTIONS, TABLE, activations, cheat_sheet
-from autograd.value import value_local_grads
+from autograd.engine.ops import BY_NAME, FUNCTIONS, TABLE, activations, cheat_sheet
+from autograd.engine.value import value_local_grads
 
 ELEMENTWISE = [op for op in TABLE if op.symbol_kind != "nary"]
 INFIX = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from autograd import Value
-from autograd.html_player import player_data, write_player
+from autograd.show.html_player import player_data, write_player
 
 from .conftest import require_program
 from .examples import classic_neuron, recurrence
@@ -264,7 +264,7 @@ def test_collapsed_player_refuses_a_quiz_and_too_many_boxes():
     loss, _ = one_point_network()
     with pytest.raises(ValueError, match="cannot collapse them"):
         player(loss, quiz=True, collapse="neuron")
-    import autograd.html_player as html_player
+    import autograd.show.html_player as html_player
 
     limit, html_player.MAX_BOXES = html_player.MAX_BOXES, 3
     try:

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value
-from autograd.drawing import GraphTooLargeError, draw, render
+from autograd.show.drawing import GraphTooLargeError, draw, render
 
 from .conftest import require_program
 from .examples import classic_neuron, recurrence
@@ -173,7 +173,7 @@ def test_large_graphs_get_a_clear_error_with_the_way_out():
 def test_a_failed_render_leaves_the_old_file(tmp_path, monkeypatch):
     target = tmp_path / "g.svg"
     target.write_text("old")
-    from autograd import drawing
+    from autograd.show import drawing
 
     def broken(*args, **kwargs):
         raise RuntimeError("Graphviz failed: boom")
@@ -216,7 +216,7 @@ def test_only_draws_part_of_a_graph_with_its_inputs_dashed():
 
 def test_the_players_wrapped_recurrence_is_near_16_9():
     """The player's settings (ops inside boxes, rules, larger text): one time step a row."""
-    from autograd.drawing import svg_text
+    from autograd.show.drawing import svg_text
 
     svg = ET.fromstring(svg_text(recurrence(8), ops="inline", edge_labels="rule", scale=1.3))
     width, height = map(float, svg.get("viewBox").split()[2:])
@@ -225,7 +225,7 @@ def test_the_players_wrapped_recurrence_is_near_16_9():
 
 @given(programs(max_ops=20), st.integers(1, 6))
 def test_a_wrapped_picture_draws_each_node_once_and_keeps_every_arrow_in_its_row(program, wrap):
-    from autograd.graph import topological_order
+    from autograd.engine.graph import topological_order
 
     inputs, steps = program
     root = run(steps, [Value(x, f"x{k}") for k, x in enumerate(inputs)], value_lib)

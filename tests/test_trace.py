@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given
 
 from autograd import BackwardStep, Value, explain
-from autograd.naming import formula, node_names
+from autograd.teach.naming import formula, node_names
 
 from .examples import classic_neuron
 from .programs import finite, programs, run, value_lib
@@ -172,7 +172,7 @@ def test_explain_in_latex_and_markdown():
                                          ("theta", r"\theta"), ("alpha1", r"\alpha_{1}"), ("sigma_h", r"\sigma_{h}"),
                                          ("thetax", r"\mathrm{thetax}")])
 def test_latex_names(name, latex):
-    from autograd.naming import LATEX
+    from autograd.teach.naming import LATEX
 
     assert LATEX.name(name) == latex
 

@@ -5,7 +5,7 @@ import subprocess
 import pytest
 
 from autograd.cli import main
-from autograd.worksheet import LEVELS, exercises
+from autograd.show.worksheet import LEVELS, exercises
 
 from .conftest import require_program
 

@@ -18,7 +18,7 @@ from .value import Value, dot_products, operands
 def float_forward(op: Op) -> Callable[..., float]:
     """The op's forward as a function of floats (operands, then parameters), compiled once per entry.
 
-    >>> from autograd.ops import BY_NAME
+    >>> from autograd.engine.ops import BY_NAME
     >>> float_forward(BY_NAME["tanh"])(0.0), float_forward(BY_NAME["clamp"])(5.0, 0.0, 1.0)
     (0.0, 1.0)
     """

@@ -63,6 +63,6 @@ def detect_anomaly() -> contextlib.AbstractContextManager[None]:
     ...     Value(0.0).sqrt()
     Traceback (most recent call last):
     ...
-    autograd.modes.AnomalyError: detect_anomaly: 'sqrt' gave the local derivative inf; inputs: 0.0
+    autograd.engine.modes.AnomalyError: detect_anomaly: 'sqrt' gave the local derivative inf; inputs: 0.0
     """
     return _switched(anomaly=True)

@@ -16,16 +16,17 @@ from typing import TYPE_CHECKING
 import graphviz
 
 from .collapse import collapsed
-from .files import write_atomically
-from .graph import edges, topological_order
-from .naming import PLAIN, edge_rule, formula, node_names
-from .text import bracketed, format_constant, format_number
-from .value import operands
+from ..engine.files import write_atomically
+from ..engine.graph import edges, topological_order
+from ..engine.value import edge_rule
+from ..teach.naming import PLAIN, formula, node_names
+from ..engine.formatting import bracketed, format_constant, format_number
+from ..engine.value import operands
 
 if TYPE_CHECKING:
-    from .paths import Path as EdgePath
-    from .trace import BackwardStep
-    from .value import Value
+    from ..teach.paths import Path as EdgePath
+    from ..teach.trace import BackwardStep
+    from ..engine.value import Value
 
 # Past this many value nodes Graphviz takes more than a few seconds to lay a graph out.
 MAX_NODES = 1500

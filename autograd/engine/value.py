@@ -1,4 +1,4 @@
-"""Value: one float in a computation graph; its ops are written out from the table in ``ops.py``.
+"""Value: one float in a computation graph; its ops are written out from the table in ``ops.py`` (this folder).
 
 Each op computes its result and d(result)/d(operand) at forward time, as floats, and
 records them with its operands. A number operand (``x * 3``) is a constant: it becomes
@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Any, Union
 from . import graph
 from .modes import MODE, AnomalyError
 from .ops import BY_NAME, TABLE, Op
-from .text import format_number
+from .formatting import format_constant, format_number
 
 if TYPE_CHECKING:
-    from .trace import BackwardStep
+    from ..teach.trace import BackwardStep
 
 Operand = Union["Value", int, float]
 
@@ -156,7 +156,7 @@ class Value:
 
     def _repr_svg_(self) -> str | None:
         """In a notebook a Value shows its graph (up to 200 nodes, with Graphviz; else its repr)."""
-        from .drawing import svg_or_none
+        from ..show.drawing import svg_or_none
 
         return svg_or_none(self, edge_labels="rule")
 
@@ -328,7 +328,7 @@ class Value:
         >>> print(next(y.backward_steps()))
         dy/dx += dy/dy * dy/dx = 1.0 * 2.0 = 2.0
         """
-        from . import trace  # trace names nodes by their ops, which it reads from this module
+        from ..teach import trace  # trace names nodes by their ops, which it reads from this module
 
         return trace.backward_steps(self, as_float(grad, "backward_steps grad"), digits)
 
@@ -457,7 +457,7 @@ def _docstring(op: Op) -> str:
                else f"{op.name}(Value(0.5), 2.0)" if op.symbol_kind == "call"
                else f"Value(0.5) {op} 2.0" if op.symbol_kind == "infix" else "-Value(0.5)")
     return (f"{op.formula()}: {rules}. Defined for {op.domain_text()}.\n\n"
-            f"Generated from the op table (autograd/ops.py); for example ``{example}``.")
+            f"Generated from the op table (autograd/engine/ops.py); for example ``{example}``.")
 
 
 for _op in TABLE:
@@ -548,6 +548,44 @@ def dot_factor(node: Value, k: int) -> Value | float:
     parents, local_grads = graph.edges(node)
     pairs = node._consts[0]
     return parents[k + pairs] if k < pairs else parents[k - pairs] if k < 2 * pairs else local_grads[k]
+
+
+def edge_rule(node: Value, k: int, names: dict[Value, str] | None = None, notation: str = "plain",
+              whole: bool = True) -> str:
+    """The rule behind the local derivative on the node's ``k``-th edge, read from its op's table entry.
+
+    Operands are called by ``names`` (teach's node names), else by their labels, else by the
+    table's own operand names; constants are written exactly as recorded.
+
+    ``whole=False`` gives only its right-hand side (``1 - tanh(n)^2``).
+
+    >>> from autograd import Value
+    >>> n = Value(0.5, "n"); o = n.tanh(); o.label = "o"
+    >>> edge_rule(o, 0), edge_rule(o, 0, whole=False)
+    ('d tanh(n)/dn = 1 - tanh(n)^2', '1 - tanh(n)^2')
+    >>> x = Value(2.0, "x"); edge_rule(3 * x, 0)
+    'd(3 * x)/dx = 3'
+    """
+    names = names or {}
+    args, params = operands(node)
+    op = node.op
+    name = lambda v, default: names.get(v) or v.label or default  # noqa: E731
+    if op.symbol_kind == "nary":  # sum: 1; dot: the other factor of the pair, or the constant one
+        parent = node.parents[k]
+        factor = dot_factor(node, k) if op.name == "dot" else 1.0
+        local = name(factor, "the other factor") if isinstance(factor, Value) else format_constant(factor)
+        return f"d {op}(...)/d{name(parent, 'x_i')} = {local}" if whole else local
+    value_positions = [i for i, arg in enumerate(args) if isinstance(arg, Value)]
+    shown = {operand: name(arg, operand) if isinstance(arg, Value) else format_constant(arg)
+             for operand, arg in zip(op.operands, args)}
+    shown |= {name: format_constant(value) for (name, _), value in zip(op.params, params)}
+    shown["out"] = names.get(node, node.label or "out")
+    if not whole:
+        return op.derivative_text(value_positions[k], notation, **shown)
+    return op.rule(value_positions[k], notation, **shown)
+
+
+graph.EDGE_RULE[0] = edge_rule  # anomaly messages name operands and constants
 
 
 class _ValueMath:

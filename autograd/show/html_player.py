@@ -21,17 +21,18 @@ from typing import TYPE_CHECKING
 
 import graphviz
 
-from .codegen import NotCompilableError, step_code
-from .graph import scratch_grads
-from .naming import edge_rule, node_names
+from ..teach.codegen import NotCompilableError, step_code
+from ..engine.graph import scratch_grads
+from ..engine.value import edge_rule
+from ..teach.naming import node_names
 from .collapse import collapsed
 from .drawing import svg_text, value_label, value_node_id
-from .files import HTML_SUFFIXES, write_atomically
-from .text import bracketed, format_number
+from ..engine.files import HTML_SUFFIXES, write_atomically
+from ..engine.formatting import bracketed, format_number
 
 if TYPE_CHECKING:
-    from .trace import BackwardStep
-    from .value import Value
+    from ..teach.trace import BackwardStep
+    from ..engine.value import Value
 
 
 def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
@@ -180,7 +181,7 @@ def player(root: Value, digits: int = 4, title: str | None = None, quiz: bool = 
 
 def _quiz_data(root: Value, data: dict) -> list[dict]:
     """One record per question: its node, prompt, true gradient (as text), hint and the answers it builds on."""
-    from .quiz import ABS_TOL, REL_TOL, quiz
+    from ..teach.quiz import ABS_TOL, REL_TOL, quiz
 
     test = quiz(root)
     node_of = {node["name"]: k for k, node in enumerate(data["nodes"])}

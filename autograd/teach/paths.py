@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .graph import edges, topological_order
+from ..engine.graph import edges, topological_order
 from .naming import node_names
-from .replay import replay
-from .text import format_number
-from .value import Value, as_float
+from ..engine.replay import replay
+from ..engine.formatting import format_number
+from ..engine.value import Value, as_float
 
 
 class TooManyPathsError(ValueError):

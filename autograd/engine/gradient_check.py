@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .modes import no_grad
-from .text import format_number
+from .formatting import format_number
 from .value import Operand, Value, as_float
 
 

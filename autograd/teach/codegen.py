@@ -20,9 +20,10 @@ import math
 import re
 from collections.abc import Callable, Collection, Sequence
 
-from .graph import edges, scratch_grads, topological_order
-from .naming import edge_rule, node_names
-from .value import Value, dot_factor, dot_products, operands
+from ..engine.graph import edges, scratch_grads, topological_order
+from ..engine.value import edge_rule
+from .naming import node_names
+from ..engine.value import Value, dot_factor, dot_products, operands
 
 LINE = 88  # wrap longer sums
 

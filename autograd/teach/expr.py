@@ -14,14 +14,16 @@ import ast
 import math
 import operator
 import warnings
+from collections.abc import Sequence
 
-from .ops import FUNCTIONS as ARITIES
-from .value import FUNCTIONS as CALLABLE
-from .value import Value
+from ..engine.ops import FUNCTIONS as ARITIES
+from ..engine.value import FUNCTIONS as CALLABLE
+from ..engine.value import Value
 
 FUNCTIONS = tuple(ARITIES)
 MAX_LENGTH = 1000
 MAX_NESTING = 50
+OUTPUT_NAME = "f"  # what the CLI, worksheets and the web page call an expression's value
 
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
            ast.Pow: operator.pow, ast.Mod: operator.mod}
@@ -71,7 +73,7 @@ def parse_expression(text: str) -> ast.expr:
     >>> parse_expression("x.__class__")
     Traceback (most recent call last):
     ...
-    autograd.expr.ExpressionError: attribute access is not allowed: x.__class__ (column 1)
+    autograd.teach.expr.ExpressionError: attribute access is not allowed: x.__class__ (column 1)
     """
     if not isinstance(text, str):
         raise ExpressionError(f"the expression must be text, got {type(text).__name__}")
@@ -213,3 +215,48 @@ def check_input_value(name: str, text: str) -> float:
     if not math.isfinite(number):
         raise ExpressionError(f"{name}={text}: the value must be finite")
     return number
+
+
+def parse_inputs(pairs: Sequence[str], wanted: list[str]) -> dict[str, Value]:
+    """NAME=VALUE pairs as labelled leaves; every name in the expression needs exactly one.
+
+    >>> parse_inputs(["x=2"], ["x"])
+    {'x': Value(data=2.0, grad=0.0, label='x')}
+    """
+    inputs: dict[str, Value] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise ExpressionError(f"{pair!r} is not NAME=VALUE (like x=2.5)")
+        if name in FUNCTIONS or name == OUTPUT_NAME:
+            raise ExpressionError(f"{name!r} is reserved{' (a function)' if name in FUNCTIONS else ' (the output)'}: pick another name")
+        if name in inputs:
+            raise ExpressionError(f"{name} is given twice")
+        inputs[name] = Value(check_input_value(name, text.strip()), name)
+    missing = [n for n in wanted if n not in inputs]
+    if missing:
+        raise ExpressionError(f"no value for {', '.join(missing)}: add {' '.join(f'{n}=NUMBER' for n in missing)}")
+    unused = [n for n in inputs if n not in wanted]
+    if unused:
+        raise ExpressionError(f"{', '.join(unused)} {'is' if len(unused) == 1 else 'are'} not in the expression")
+    return inputs
+
+
+def build(text: str, pairs: Sequence[str]) -> tuple[Value, dict[str, Value]]:
+    """The expression's graph, its output labelled ``f``, and the input leaves by name.
+
+    The same safe parser as ``parse_expression``: what a learner types in the CLI, a worksheet
+    or the web page. Bad text or values raise ``ExpressionError`` saying what and where.
+
+    >>> out, inputs = build("x*y + 1", ["x=2", "y=3"])
+    >>> out.label, out.data, sorted(inputs)
+    ('f', 7.0, ['x', 'y'])
+    """
+    tree = parse_expression(text)
+    inputs = parse_inputs(pairs, names_in(tree))
+    out = evaluate(tree, inputs, text.strip())
+    if not isinstance(out, Value) or out.label:
+        out = out * 1.0 if isinstance(out, Value) else Value(out)  # a constant, or a bare input
+    out.label = OUTPUT_NAME
+    return out, inputs

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .graph import edges
+from ..engine.graph import edges
 from .naming import defining_formula, node_names
-from .text import format_number
+from ..engine.formatting import format_number
 
 if TYPE_CHECKING:
-    from .value import Value
+    from ..engine.value import Value
 
 MAX_LINES = 200
 MAX_INDENT = 24  # levels; a deeper chain keeps its column so lines stay readable

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .drawing import svg_text
-from .files import write_atomically
-from .trace import explain
-from .value import Value
+from ..engine.files import write_atomically
+from ..teach.expr import build
+from ..teach.trace import explain
+from ..engine.value import Value
 
 # Graded: a sum, a product, a neuron, a shared subexpression, a loss. Each draws its numbers.
 LEVELS = (
@@ -55,8 +56,6 @@ NUMBERS = (-3.0, -2.0, -1.5, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0, 3.0)  # small numbe
 
 
 def _graph(exercise: Exercise) -> Value:
-    from .cli import build  # the CLI's safe parser: the same expressions a learner can type
-
     out, _ = build(exercise.expression, [f"{name}={value}" for name, value in exercise.values])
     out.backward()
     return out

@@ -13,10 +13,10 @@ import inspect
 import re
 from collections.abc import Iterable
 
-from .graph import topological_order
-from .ops import BY_NAME
-from .text import bracketed, format_constant, format_number, is_plain_name
-from .value import Value, dot_factor, dot_products, operands
+from ..engine.graph import topological_order
+from ..engine.ops import BY_NAME
+from ..engine.formatting import bracketed, format_constant, format_number, is_plain_name
+from ..engine.value import Value, dot_factor, dot_products, operands
 
 
 MAX_AUTO_NAME = 14  # characters: a longer formula is a poor name, v<k> is used instead
@@ -249,38 +249,6 @@ def _dot_formula(node: Value, shown: list[str], params: tuple, constant, notatio
     if len(terms) > MAX_TERMS:
         terms = [*terms[:2], f"... ({len(terms) - 3} more)", terms[-1]]
     return " + ".join(terms) if terms else constant(0.0)
-
-
-def edge_rule(node: Value, k: int, names: dict[Value, str] | None = None, notation: str = "plain",
-              whole: bool = True) -> str:
-    """The rule behind the local derivative on the node's ``k``-th edge, in the names of its operands.
-
-    ``whole=False`` gives only its right-hand side (``1 - tanh(n)^2``).
-
-    >>> from autograd import Value
-    >>> n = Value(0.5, "n"); o = n.tanh(); o.label = "o"
-    >>> edge_rule(o, 0), edge_rule(o, 0, whole=False)
-    ('d tanh(n)/dn = 1 - tanh(n)^2', '1 - tanh(n)^2')
-    >>> x = Value(2.0, "x"); edge_rule(3 * x, 0)
-    'd(3 * x)/dx = 3'
-    """
-    names = names or {}
-    args, params = operands(node)
-    op = node.op
-    name = lambda v, default: names.get(v) or v.label or default  # noqa: E731
-    if op.symbol_kind == "nary":  # sum: 1; dot: the other factor of the pair, or the constant one
-        parent = node.parents[k]
-        factor = dot_factor(node, k) if op.name == "dot" else 1.0
-        local = name(factor, "the other factor") if isinstance(factor, Value) else format_constant(factor)
-        return f"d {op}(...)/d{name(parent, 'x_i')} = {local}" if whole else local
-    value_positions = [i for i, arg in enumerate(args) if isinstance(arg, Value)]
-    shown = {operand: name(arg, operand) if isinstance(arg, Value) else format_constant(arg)
-             for operand, arg in zip(op.operands, args)}
-    shown |= {name: format_constant(value) for (name, _), value in zip(op.params, params)}
-    shown["out"] = names.get(node, node.label or "out")
-    if not whole:
-        return op.derivative_text(value_positions[k], notation, **shown)
-    return op.rule(value_positions[k], notation, **shown)
 
 
 def defining_formula(node: Value, names: dict[Value, str], digits: int = 4, notation: Notation = PLAIN) -> str:

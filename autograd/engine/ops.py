@@ -36,7 +36,7 @@ import math
 import re
 from typing import Any
 
-from .text import bracketed
+from .formatting import bracketed
 
 
 PLACEHOLDER = re.compile(r"\$(?:(\w+)|\{(\w+)\})")

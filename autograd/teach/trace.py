@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .graph import chain_rule_at, one_pass, scratch_grads, topological_order
+from ..engine.graph import chain_rule_at, one_pass, scratch_grads, topological_order
 from .naming import PLAIN, Latex, Notation, defining_formula, node_names
-from .text import format_number
+from ..engine.formatting import format_number
 
 if TYPE_CHECKING:
-    from .value import Value
+    from ..engine.value import Value
 
 
 @dataclass(frozen=True)
@@ -50,14 +50,14 @@ class BackwardStep:
 
     def _repr_html_(self) -> str:
         """In a notebook: the highlighted picture (with Graphviz) above the chain rule as MathML (offline)."""
-        from .html_player import step_mathml
+        from ..show.html_player import step_mathml
 
         picture = self._repr_svg_() or ""
         return f"<div>{picture}</div><div style=\"font-size: 130%\">{step_mathml(self)}</div>"
 
     def _repr_svg_(self) -> str | None:
         """In a notebook: the graph with this step highlighted (None, so text shows, without Graphviz)."""
-        from .drawing import svg_or_none
+        from ..show.drawing import svg_or_none
 
         return svg_or_none(self.root, highlight=self, edge_labels="rule") if self.root is not None else None
 
