@@ -8,20 +8,21 @@
 (-2.0, 2.0)
 """
 
-from .teach.codegen import compile, to_python  # noqa: A004 - like sum: not in __all__
 from .engine.custom import check_op, custom_op
 from .engine.functional import grad, hessian, jacobian, jvp, mode_costs
 from .engine.gradient_check import GradcheckError, GradcheckReport, gradcheck
 from .engine.graph import depth, topological_order
 from .engine.modes import AnomalyError, detect_anomaly, no_grad
+from .engine.steps import BackwardStep, backward_steps
+from .engine.value import Value, maximum, minimum
+from .show.drawing import draw, render
+from .show.html_player import player, write_player
+from .teach.codegen import compile, to_python  # noqa: A004 - like sum: not in __all__
 from .teach.naming import label_locals
 from .teach.paths import Path, TooManyPathsError, nudge, paths
 from .teach.quiz import Quiz, quiz
-from .show.html_player import player, write_player
-from .show.drawing import draw, render
-from .teach.trace import BackwardStep, backward_steps, explain
+from .teach.trace import explain
 from .teach.tree import text_graph
-from .engine.value import Value, maximum, minimum
 
 sum = Value.sum  # noqa: A001 - like torch.sum; not in __all__, so `import *` keeps the builtin
 dot = Value.dot

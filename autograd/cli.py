@@ -17,15 +17,15 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from .engine.files import HTML_SUFFIXES
-from .teach.expr import FUNCTIONS, OUTPUT_NAME, ExpressionError, build
-from .engine.graph import scratch_grads, topological_order
-from .teach.naming import formula, node_names
-from .engine.ops import cheat_sheet
 from .engine.formatting import format_number
-from .teach.trace import STYLES, explain, forward_rows
-from .teach.codegen import to_python
-from .teach.tree import text_graph
+from .engine.graph import scratch_grads, topological_order
+from .engine.ops import cheat_sheet
 from .engine.value import Value
+from .teach.codegen import to_python
+from .teach.expr import FUNCTIONS, OUTPUT_NAME, ExpressionError, build
+from .teach.naming import formula, node_names
+from .teach.trace import STYLES, explain, forward_rows
+from .teach.tree import text_graph
 
 BAD_INPUT = 2
 EXAMPLE = 'chainrule explain "tanh(x*w + b)" x=2 w=-3 b=6.88 --svg graph.svg --html steps.html'
@@ -221,8 +221,8 @@ def _wants_to_stop() -> bool:
 
 
 def write_pictures(out: Value, args: argparse.Namespace) -> None:
-    from .show.html_player import write_player
     from .show.drawing import render
+    from .show.html_player import write_player
 
     for path, write in ((args.svg, render), (args.png, render), (args.html, write_player)):
         if path:

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from autograd import Value
 
+from . import live as live_plot
 from . import losses
 from .data import batches
-from . import live as live_plot
 from .module import Module
 from .optim import SGD, Optimizer, Schedule
 

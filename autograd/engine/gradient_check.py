@@ -6,8 +6,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .modes import no_grad
 from .formatting import format_number
+from .modes import no_grad
 from .value import Operand, Value, as_float
 
 

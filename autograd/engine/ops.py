@@ -38,7 +38,6 @@ from typing import Any
 
 from .formatting import bracketed
 
-
 PLACEHOLDER = re.compile(r"\$(?:(\w+)|\{(\w+)\})")
 
 

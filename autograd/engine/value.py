@@ -23,12 +23,12 @@ from operator import attrgetter, mul
 from typing import TYPE_CHECKING, Any, Union
 
 from . import graph
+from .formatting import format_constant, format_number
 from .modes import MODE, AnomalyError
 from .ops import BY_NAME, TABLE, Op
-from .formatting import format_constant, format_number
 
 if TYPE_CHECKING:
-    from ..teach.trace import BackwardStep
+    from .steps import BackwardStep
 
 Operand = Union["Value", int, float]
 
@@ -328,9 +328,11 @@ class Value:
         >>> print(next(y.backward_steps()))
         dy/dx += dy/dy * dy/dx = 1.0 * 2.0 = 2.0
         """
-        from ..teach import trace  # trace names nodes by their ops, which it reads from this module
+        from .steps import (
+            backward_steps,  # steps reads the graph through graph.py, as this module does
+        )
 
-        return trace.backward_steps(self, as_float(grad, "backward_steps grad"), digits)
+        return backward_steps(self, as_float(grad, "backward_steps grad"), digits)
 
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0 on this Value and every node under it.

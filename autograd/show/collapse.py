@@ -15,10 +15,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..engine.graph import edges, topological_order
-from ..teach.naming import PARAMETER_LABEL, neuron_of, node_names
 from ..engine.formatting import format_number
+from ..engine.graph import edges, topological_order
 from ..engine.value import Value, dot_products
+from ..teach.naming import PARAMETER_LABEL, neuron_of, node_names
 
 LEVELS = ("neuron", "layer")
 

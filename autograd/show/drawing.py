@@ -6,27 +6,26 @@ import html
 import math
 import os
 import re
-from collections import Counter
-from collections.abc import Collection, Hashable
 import shutil
 import subprocess
+from collections import Counter
+from collections.abc import Collection, Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import graphviz
 
-from .collapse import collapsed
 from ..engine.files import write_atomically
-from ..engine.graph import edges, topological_order
-from ..engine.value import edge_rule
-from ..teach.naming import PLAIN, formula, node_names
 from ..engine.formatting import bracketed, format_constant, format_number
-from ..engine.value import operands
+from ..engine.graph import edges, topological_order
+from ..engine.value import edge_rule, operands
+from ..teach.naming import PLAIN, formula, node_names
+from .collapse import collapsed
 
 if TYPE_CHECKING:
-    from ..teach.paths import Path as EdgePath
-    from ..teach.trace import BackwardStep
+    from ..engine.steps import BackwardStep
     from ..engine.value import Value
+    from ..teach.paths import Path as EdgePath
 
 # Past this many value nodes Graphviz takes more than a few seconds to lay a graph out.
 MAX_NODES = 1500

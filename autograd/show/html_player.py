@@ -21,17 +21,17 @@ from typing import TYPE_CHECKING
 
 import graphviz
 
-from ..teach.codegen import NotCompilableError, step_code
+from ..engine.files import HTML_SUFFIXES, write_atomically
+from ..engine.formatting import format_number
 from ..engine.graph import scratch_grads
 from ..engine.value import edge_rule
+from ..teach.codegen import NotCompilableError, step_code
 from ..teach.naming import node_names
+from ..teach.trace import step_mathml
 from .collapse import collapsed
 from .drawing import svg_text, value_label, value_node_id
-from ..engine.files import HTML_SUFFIXES, write_atomically
-from ..engine.formatting import bracketed, format_number
 
 if TYPE_CHECKING:
-    from ..teach.trace import BackwardStep
     from ..engine.value import Value
 
 
@@ -99,30 +99,6 @@ def _step_records(root: Value, digits: int, names: dict, index: dict,
         records.append((step.node, {"node": index[step.node], "text": str(step), "grads": grads,
                                     "math": step_mathml(step), "rules": rules, "code": code.get(step.node, [])}))
     return records
-
-
-def step_mathml(step: BackwardStep) -> str:
-    """The step's chain-rule lines as MathML, one ``<math>`` per edge; every name escaped.
-
-    >>> from autograd import Value
-    >>> x = Value(3.0, "x"); y = x * 2; y.label = "<y>"
-    >>> "&lt;y&gt;" in step_mathml(next(y.backward_steps())) and "<y>" not in step_mathml(next(y.backward_steps()))
-    True
-    """
-    fmt = lambda x: f"<mn>{html.escape(format_number(x, step.digits))}</mn>"  # noqa: E731
-
-    def partial(of: str, by: str) -> str:
-        return (f"<mfrac><mrow><mo>&#8706;</mo><mi>{html.escape(bracketed(of))}</mi></mrow>"
-                f"<mrow><mo>&#8706;</mo><mi>{html.escape(bracketed(by))}</mi></mrow></mfrac>")
-
-    root, node = step.root_name, step.node_name
-    lines = []
-    for e in step.edges:
-        lines.append(
-            f'<math display="block"><mrow>{partial(root, e.parent_name)}<mo>+=</mo>{partial(root, node)}'
-            f"<mo>&#183;</mo>{partial(node, e.parent_name)}<mo>=</mo>{fmt(step.upstream)}<mo>&#183;</mo>"
-            f"{fmt(e.local)}<mo>=</mo>{fmt(e.contribution)}</mrow></math>")
-    return "".join(lines)
 
 
 def write_player(root: Value, path: str | os.PathLike, digits: int = 4, title: str | None = None,

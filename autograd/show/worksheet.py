@@ -13,11 +13,11 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from .drawing import svg_text
 from ..engine.files import write_atomically
+from ..engine.value import Value
 from ..teach.expr import build
 from ..teach.trace import explain
-from ..engine.value import Value
+from .drawing import svg_text
 
 # Graded: a sum, a product, a neuron, a shared subexpression, a loss. Each draws its numbers.
 LEVELS = (

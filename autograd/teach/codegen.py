@@ -21,9 +21,8 @@ import re
 from collections.abc import Callable, Collection, Sequence
 
 from ..engine.graph import edges, scratch_grads, topological_order
-from ..engine.value import edge_rule
+from ..engine.value import Value, dot_factor, dot_products, edge_rule, operands
 from .naming import node_names
-from ..engine.value import Value, dot_factor, dot_products, operands
 
 LINE = 88  # wrap longer sums
 

@@ -13,11 +13,10 @@ import inspect
 import re
 from collections.abc import Iterable
 
+from ..engine.formatting import bracketed, format_constant, format_number, is_plain_name
 from ..engine.graph import topological_order
 from ..engine.ops import BY_NAME
-from ..engine.formatting import bracketed, format_constant, format_number, is_plain_name
-from ..engine.value import Value, dot_factor, dot_products, operands
-
+from ..engine.value import Value, dot_products, operands
 
 MAX_AUTO_NAME = 14  # characters: a longer formula is a poor name, v<k> is used instead
 

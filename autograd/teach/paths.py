@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..engine.graph import edges, topological_order
-from .naming import node_names
-from ..engine.replay import replay
 from ..engine.formatting import format_number
+from ..engine.graph import edges, topological_order
+from ..engine.replay import replay
 from ..engine.value import Value, as_float
+from .naming import node_names
 
 
 class TooManyPathsError(ValueError):

@@ -12,11 +12,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from ..engine.graph import edges, scratch_grads
-from ..engine.value import edge_rule
-from .naming import PLAIN, node_names
 from ..engine.formatting import format_number
-from ..engine.value import Value, as_float
+from ..engine.graph import edges, scratch_grads
+from ..engine.value import Value, as_float, edge_rule
+from .naming import PLAIN, node_names
 
 # An answer right to 4 significant digits is right: relative 5e-4, or tiny absolute near 0.
 REL_TOL = 5e-4

@@ -1,127 +1,82 @@
-"""Backward one node at a time: step records, and the whole pass explained as text."""
+"""How a backward pass reads: each step's chain-rule lines (text, LaTeX, MathML) and the whole pass explained."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+import html
 from typing import TYPE_CHECKING
 
-from ..engine.graph import chain_rule_at, one_pass, scratch_grads, topological_order
+from ..engine.formatting import bracketed, format_number
+from ..engine.graph import scratch_grads, topological_order
+from ..engine.steps import BackwardStep, backward_steps
 from .naming import PLAIN, Latex, Notation, defining_formula, node_names
-from ..engine.formatting import format_number
 
 if TYPE_CHECKING:
     from ..engine.value import Value
 
 
-@dataclass(frozen=True)
-class EdgeStep:
-    """One edge of a step: what the chain rule added to one parent."""
-
-    parent: Value
-    parent_name: str
-    local: float  # d node / d parent
-    contribution: float  # local * upstream
-    grad_after: float  # the parent's .grad once the contribution is in
-
-
-@dataclass(frozen=True)
-class BackwardStep:
-    """The chain rule applied at one node: its upstream gradient sent to each parent.
-
-    ``str(step)`` gives one line per edge, e.g.
-    ``do/dw1 += do/dn * dn/dw1 = 0.5 * 2.0 = 1.0``.
-    """
-
-    index: int  # 1-based
-    total: int
-    node: Value
-    node_name: str
-    root_name: str
-    upstream: float  # d root / d node, this pass
-    edges: tuple[EdgeStep, ...]
-    digits: int = 4
-    root: Value | None = field(default=None, repr=False, compare=False)  # for the picture in a notebook
-
-    def _repr_markdown_(self) -> str:
-        """In a notebook: the step's chain-rule lines as math."""
-        notation = Latex.for_names(node_names(self.root).values()) if self.root is not None else Latex()
-        return "\n\n".join(f"$${line}$$" for line in self.lines(notation))
-
-    def _repr_html_(self) -> str:
-        """In a notebook: the highlighted picture (with Graphviz) above the chain rule as MathML (offline)."""
-        from ..show.html_player import step_mathml
-
-        picture = self._repr_svg_() or ""
-        return f"<div>{picture}</div><div style=\"font-size: 130%\">{step_mathml(self)}</div>"
-
-    def _repr_svg_(self) -> str | None:
-        """In a notebook: the graph with this step highlighted (None, so text shows, without Graphviz)."""
-        from ..show.drawing import svg_or_none
-
-        return svg_or_none(self.root, highlight=self, edge_labels="rule") if self.root is not None else None
-
-    def lines(self, notation: Notation = PLAIN) -> list[str]:
-        """One chain-rule line per edge, in plain text or (a ``Latex`` notation) LaTeX."""
-        n = notation
-        root, node = n.name(self.root_name), n.name(self.node_name)
-        fmt = lambda x: n.number(format_number(x, self.digits))  # noqa: E731
-        factor = lambda x: rf"\left({fmt(x)}\right)" if isinstance(n, Latex) and x < 0 else fmt(x)  # noqa: E731
-        plus_equals = r"\mathrel{+}=" if isinstance(n, Latex) else "+="
-        out = []
-        for e in self.edges:
-            parent = n.name(e.parent_name)
-            line = (
-                f"{n.derivative(root, parent)} {plus_equals} {n.derivative(root, node)} {n.times()} "
-                f"{n.derivative(node, parent)} = {fmt(self.upstream)} {n.times()} {factor(e.local)} = {fmt(e.contribution)}"
-            )
-            if e.grad_after != e.contribution:
-                if isinstance(n, Latex):
-                    line += rf"\quad \text{{(now {fmt(e.grad_after)})}}"
-                else:
-                    line += f"  ({n.derivative(root, parent)} is now {fmt(e.grad_after)})"
-            out.append(line)
-        return out
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines())
-
-    def as_dict(self) -> dict:
-        """The step as plain data (names and numbers), for JSON and the HTML player."""
-        return {
-            "index": self.index,
-            "node": self.node_name,
-            "upstream": self.upstream,
-            "edges": [
-                {"parent": e.parent_name, "local": e.local, "contribution": e.contribution, "grad": e.grad_after}
-                for e in self.edges
-            ],
-            "text": str(self),
-        }
-
-
-def backward_steps(root: Value, grad: float = 1.0, digits: int = 4) -> Iterator[BackwardStep]:
-    """``backward()`` one op node at a time, in reverse topological order.
-
-    Each ``next()`` applies the chain rule at one node and returns its ``BackwardStep``;
-    exhausting the generator leaves exactly the grads ``backward()`` gives.
+def step_lines(step: BackwardStep, notation: Notation | None = None) -> list[str]:
+    """One chain-rule line per edge of a step, in plain text or (a ``Latex`` notation) LaTeX.
 
     >>> from autograd import Value
-    >>> x = Value(3.0, "x"); y = x * x; y.label = "y"
-    >>> steps = y.backward_steps()
-    >>> print(next(steps))
-    dy/dx += dy/dy * dy/dx = 1.0 * 3.0 = 3.0
-    dy/dx += dy/dy * dy/dx = 1.0 * 3.0 = 3.0  (dy/dx is now 6.0)
+    >>> x = Value(3.0, "x"); y = x * 2; y.label = "y"
+    >>> step_lines(next(y.backward_steps()))
+    ['dy/dx += dy/dy * dy/dx = 1.0 * 2.0 = 2.0']
     """
-    order = topological_order(root)
-    names = node_names(root)
-    inner = [node for node in order if node.op]
-    with one_pass(order):
-        root.grad += grad
-        for index, node in enumerate(inner, start=1):
-            upstream = node.grad
-            edges = tuple(EdgeStep(parent, names[parent], *numbers) for parent, *numbers in chain_rule_at(node))
-            yield BackwardStep(index, len(inner), node, names[node], names[root], upstream, edges, digits, root)
+    n = notation or PLAIN
+    root, node = n.name(step.root_name), n.name(step.node_name)
+    fmt = lambda x: n.number(format_number(x, step.digits))  # noqa: E731
+    factor = lambda x: rf"\left({fmt(x)}\right)" if isinstance(n, Latex) and x < 0 else fmt(x)  # noqa: E731
+    plus_equals = r"\mathrel{+}=" if isinstance(n, Latex) else "+="
+    out = []
+    for e in step.edges:
+        parent = n.name(e.parent_name)
+        line = (
+            f"{n.derivative(root, parent)} {plus_equals} {n.derivative(root, node)} {n.times()} "
+            f"{n.derivative(node, parent)} = {fmt(step.upstream)} {n.times()} {factor(e.local)} = {fmt(e.contribution)}"
+        )
+        if e.grad_after != e.contribution:
+            if isinstance(n, Latex):
+                line += rf"\quad \text{{(now {fmt(e.grad_after)})}}"
+            else:
+                line += f"  ({n.derivative(root, parent)} is now {fmt(e.grad_after)})"
+        out.append(line)
+    return out
+
+
+def step_markdown(step: BackwardStep) -> str:
+    """The step's chain-rule lines as display math, for a notebook.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0, "x"); y = x * 2; y.label = "y"
+    >>> step_markdown(next(y.backward_steps())).startswith("$$")
+    True
+    """
+    notation = Latex.for_names(step.names[node] for node in topological_order(step.root))
+    return "\n\n".join(f"$${line}$$" for line in step_lines(step, notation))
+
+
+def step_mathml(step: BackwardStep) -> str:
+    """The step's chain-rule lines as MathML, one ``<math>`` per edge; every name escaped.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0, "x"); y = x * 2; y.label = "<y>"
+    >>> "&lt;y&gt;" in step_mathml(next(y.backward_steps())) and "<y>" not in step_mathml(next(y.backward_steps()))
+    True
+    """
+    fmt = lambda x: f"<mn>{html.escape(format_number(x, step.digits))}</mn>"  # noqa: E731
+
+    def partial(of: str, by: str) -> str:
+        return (f"<mfrac><mrow><mo>&#8706;</mo><mi>{html.escape(bracketed(of))}</mi></mrow>"
+                f"<mrow><mo>&#8706;</mo><mi>{html.escape(bracketed(by))}</mi></mrow></mfrac>")
+
+    root, node = step.root_name, step.node_name
+    lines = []
+    for e in step.edges:
+        lines.append(
+            f'<math display="block"><mrow>{partial(root, e.parent_name)}<mo>+=</mo>{partial(root, node)}'
+            f"<mo>&#183;</mo>{partial(node, e.parent_name)}<mo>=</mo>{fmt(step.upstream)}<mo>&#183;</mo>"
+            f"{fmt(e.local)}<mo>=</mo>{fmt(e.contribution)}</mrow></math>")
+    return "".join(lines)
 
 
 STYLES = ("text", "markdown", "latex")

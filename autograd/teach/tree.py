@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..engine.formatting import format_number
 from ..engine.graph import edges
 from .naming import defining_formula, node_names
-from ..engine.formatting import format_number
 
 if TYPE_CHECKING:
     from ..engine.value import Value
