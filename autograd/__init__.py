@@ -6,7 +6,16 @@
 >>> y.backward()
 >>> x.grad, w.grad
 (-2.0, 2.0)
+
+The engine (``autograd.engine``) needs only the standard library and is imported here; the
+teaching text (``autograd.teach``) and the pictures and pages (``autograd.show``, which need
+Graphviz's Python package) load on first use of one of their names.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from .engine.custom import check_op, custom_op
 from .engine.functional import grad, hessian, jacobian, jvp, mode_costs
@@ -15,23 +24,56 @@ from .engine.graph import depth, topological_order
 from .engine.modes import AnomalyError, detect_anomaly, no_grad
 from .engine.steps import BackwardStep, backward_steps
 from .engine.value import Value, maximum, minimum
-from .show.drawing import draw, render
-from .show.html_player import player, write_player
-from .teach.codegen import compile, to_python  # noqa: A004 - like sum: not in __all__
-from .teach.naming import label_locals
-from .teach.paths import Path, TooManyPathsError, nudge, paths
-from .teach.quiz import Quiz, quiz
-from .teach.trace import explain
-from .teach.tree import text_graph
 
-sum = Value.sum  # noqa: A001 - like torch.sum; not in __all__, so `import *` keeps the builtin
+sum = Value.sum  # like torch.sum; not in __all__, so `import *` keeps the builtin
 dot = Value.dot
+
+# Names from the layers above the engine, loaded when first asked for: name -> module.
+_LAZY = {
+    "compile": ".teach.codegen", "to_python": ".teach.codegen",
+    "label_locals": ".teach.naming",
+    "GraphPath": ".teach.paths", "TooManyPathsError": ".teach.paths", "nudge": ".teach.paths", "paths": ".teach.paths",
+    "Quiz": ".teach.quiz", "quiz": ".teach.quiz",
+    "explain": ".teach.trace",
+    "text_graph": ".teach.tree",
+    "draw": ".show.drawing", "render": ".show.drawing",
+    "player": ".show.html_player", "write_player": ".show.html_player",
+}
+_RENAMED = {"Path": "GraphPath"}  # old names that keep working
+
+if TYPE_CHECKING:
+    from .show.drawing import draw, render
+    from .show.html_player import player, write_player
+    from .teach.codegen import compile, to_python
+    from .teach.naming import label_locals
+    from .teach.paths import GraphPath, TooManyPathsError, nudge, paths
+    from .teach.paths import GraphPath as Path
+    from .teach.quiz import Quiz, quiz
+    from .teach.trace import explain
+    from .teach.tree import text_graph
+
+
+def __getattr__(name: str) -> Any:
+    """A name of the teaching or drawing layer, imported on first use (then cached here)."""
+    target = _RENAMED.get(name, name)
+    module = _LAZY.get(target)
+    if module is None:
+        raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+    found = getattr(importlib.import_module(module, __name__), target)
+    globals()[name] = found
+    return found
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY, *_RENAMED})
+
 
 __all__ = [
     "AnomalyError",
     "BackwardStep",
     "GradcheckError",
     "GradcheckReport",
+    "GraphPath",
     "Path",
     "Quiz",
     "TooManyPathsError",

@@ -21,11 +21,9 @@ from .engine.formatting import format_number
 from .engine.graph import scratch_grads, topological_order
 from .engine.ops import cheat_sheet
 from .engine.value import Value
-from .teach.codegen import to_python
 from .teach.expr import FUNCTIONS, OUTPUT_NAME, ExpressionError, build
 from .teach.naming import formula, node_names
 from .teach.trace import STYLES, explain, forward_rows
-from .teach.tree import text_graph
 
 BAD_INPUT = 2
 EXAMPLE = 'chainrule explain "tanh(x*w + b)" x=2 w=-3 b=6.88 --svg graph.svg --html steps.html'
@@ -53,10 +51,18 @@ def _version() -> str:
         return "(not installed)"
 
 
+class _Version(argparse.Action):
+    """--version, read from the installed package's metadata only when asked (it costs 10 ms to load)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> NoReturn:
+        print(f"chainrule {_version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="chainrule", description="Explain the chain rule through any expression.",
                      epilog=f"example: {EXAMPLE}", formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"chainrule {_version()}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     explain_cmd = commands.add_parser(
         "explain",
@@ -147,8 +153,12 @@ def run_explain(args: argparse.Namespace) -> int:
     if not out.grad:  # the CLI's own graph: its pictures and tree show the gradients just explained
         out.backward()
     if args.tree:
+        from .teach.tree import text_graph
+
         print(text_graph(out, args.digits))
     if args.code:
+        from .teach.codegen import to_python
+
         print(to_python(out, list(inputs.values()), "f_and_gradients"))
     write_pictures(out, args)
     return 0
@@ -221,6 +231,9 @@ def _wants_to_stop() -> bool:
 
 
 def write_pictures(out: Value, args: argparse.Namespace) -> None:
+    """Draw the pictures asked for (the drawing layer loads only then)."""
+    if not (args.svg or args.png or args.html):
+        return
     from .show.drawing import render
     from .show.html_player import write_player
 

@@ -7,7 +7,6 @@ names may repeat and a built-in op is never replaced.
 
 from __future__ import annotations
 
-import inspect
 import random
 from collections.abc import Callable, Sequence
 
@@ -70,6 +69,8 @@ def custom_op(name: str, forward: Callable[..., float], derivative: Callable[...
 
 def _input_names(forward: Callable[..., float]) -> tuple[str, ...]:
     try:
+        import inspect  # only here: it costs the engine's import 4 ms
+
         parameters = list(inspect.signature(forward).parameters.values())
     except (TypeError, ValueError):  # a builtin like math.sin has no signature to read
         return ("x",)

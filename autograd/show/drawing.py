@@ -25,7 +25,7 @@ from .collapse import collapsed
 if TYPE_CHECKING:
     from ..engine.steps import BackwardStep
     from ..engine.value import Value
-    from ..teach.paths import Path as EdgePath
+    from ..teach.paths import GraphPath as EdgePath
 
 # Past this many value nodes Graphviz takes more than a few seconds to lay a graph out.
 MAX_NODES = 1500

@@ -17,7 +17,7 @@ class TooManyPathsError(ValueError):
 
 
 @dataclass(frozen=True)
-class Path:
+class GraphPath:
     """One path from a leaf up to the root: its nodes (leaf first) and the local derivatives along it."""
 
     nodes: tuple[Value, ...]
@@ -36,7 +36,7 @@ class Path:
         return f"{route}: {factors} = {format_number(self.product, digits)}"
 
 
-def paths(root: Value, leaf: Value, limit: int = 1000) -> list[Path]:
+def paths(root: Value, leaf: Value, limit: int = 1000) -> list[GraphPath]:
     """Every path from ``leaf`` up to ``root``, one per sequence of edges (``x * x`` gives two).
 
     Their products add up to d root / d leaf: the chain rule, path by path. More than
@@ -57,12 +57,12 @@ def paths(root: Value, leaf: Value, limit: int = 1000) -> list[Path]:
     if total > limit:
         raise TooManyPathsError(f"there are {total:,} paths from that input to the output, more than "
                                 f"limit={limit:,}; pass a larger limit to list them all")
-    found: list[Path] = []
+    found: list[GraphPath] = []
     stack: list[tuple[Value, tuple[Value, ...], tuple[float, ...], tuple[int, ...]]] = [(root, (root,), (), ())]
     while stack:  # from the root down, following only edges that lead to the leaf
         node, route, local_grads, slots = stack.pop()
         if node is leaf:
-            found.append(Path(route[::-1], local_grads[::-1], slots[::-1]))
+            found.append(GraphPath(route[::-1], local_grads[::-1], slots[::-1]))
             continue
         for k, (parent, local) in reversed(list(enumerate(zip(*edges(node))))):
             if counts.get(parent):
