@@ -18,10 +18,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .engine.custom import check_op, custom_op
+from .engine.files import write_atomically
 from .engine.functional import grad, hessian, jacobian, jvp, mode_costs
 from .engine.gradient_check import GradcheckError, GradcheckReport, gradcheck
 from .engine.graph import depth, topological_order
 from .engine.modes import AnomalyError, detect_anomaly, no_grad
+from .engine.ops import activations
 from .engine.steps import BackwardStep, backward_steps
 from .engine.value import Value, maximum, minimum
 
@@ -70,6 +72,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "AnomalyError",
+    "activations",
     "BackwardStep",
     "GradcheckError",
     "GradcheckReport",
@@ -104,5 +107,6 @@ __all__ = [
     "text_graph",
     "to_python",
     "topological_order",
+    "write_atomically",
     "write_player",
 ]

@@ -11,8 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
-from autograd import Value
-from autograd.engine.ops import activations
+from autograd import Value, activations
 
 from .module import Module
 

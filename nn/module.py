@@ -8,8 +8,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from autograd import Value
-from autograd.engine.files import write_atomically
+from autograd import Value, write_atomically
 
 FILE_FORMAT = "chainrule.module"
 FILE_VERSION = 1
