@@ -10,13 +10,13 @@ else
 EXTRAS ?= test,demos,notebooks
 endif
 
-.PHONY: demo test bench notebooks graphviz chromium clean
+.PHONY: demo test bench notebooks graphviz chromium vendor web clean
 
-demo: $(VENV)/.installed-demos graphviz
+demo: $(VENV)/.installed-demos graphviz vendor
 	$(PY) demos/chain_rule.py
 	$(PY) demos/moons.py
 
-test: $(VENV)/.installed-$(EXTRAS) graphviz chromium
+test: $(VENV)/.installed-$(EXTRAS) graphviz chromium vendor
 	$(PY) -m pytest
 
 bench: $(VENV)/.installed-bench
@@ -32,6 +32,11 @@ $(VENV)/.installed-%: pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[$*]"
 	@touch $@
 
+# Graphviz compiled to WebAssembly and Pyodide for the pages (npm registry), pinned and
+# hash-checked in tools/vendor.json, unpacked into autograd/show/vendor/ (gitignored, in the wheel).
+vendor:
+	@$(PYTHON) tools/fetch-vendor
+
 # Graphviz's dot renders the pictures; the player's tests drive a headless Chromium.
 # Each is installed with apt-get when we run as root on Debian; otherwise we say how.
 # Outside CI a missing program is not fatal: the tests that need it are skipped, and say why.
@@ -45,4 +50,4 @@ chromium:
 	@sh tools/ensure-program chromedriver chromium-driver || $(ALLOW_MISSING)
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .hypothesis
+	rm -rf $(VENV) out .pytest_cache .hypothesis autograd/show/vendor
