@@ -10,14 +10,18 @@ else
 EXTRAS ?= test,demos,notebooks
 endif
 
-.PHONY: demo test bench notebooks graphviz chromium vendor web clean
+.PHONY: demo test bench notebooks graphviz chromium vendor web check-js clean
 
 demo: $(VENV)/.installed-demos graphviz vendor
 	$(PY) demos/chain_rule.py
 	$(PY) demos/moons.py
 
-test: $(VENV)/.installed-$(EXTRAS) graphviz chromium vendor
+test: $(VENV)/.installed-$(EXTRAS) graphviz chromium vendor check-js
 	$(PY) -m pytest
+
+# The front end's JavaScript (autograd/show/assets/*.js), syntax-checked with node --check.
+check-js:
+	@sh tools/check-js
 
 bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/bench.py

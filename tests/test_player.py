@@ -33,6 +33,76 @@ def test_player_is_one_self_contained_file(tmp_path):
     assert "<script src" not in page and "<link" not in page
 
 
+ASSETS = Path(__file__).parent.parent / "autograd" / "show" / "assets"
+
+
+def test_the_front_end_is_files_and_the_ids_are_spelled_once_in_python(tmp_path):
+    """No HTML, CSS or JavaScript in the Python of show/; the script reads the SVG's ids from the page's data."""
+    from autograd.show import assets
+    from autograd.show.drawing import PAGE_IDS
+
+    for module in ("html_player.py", "worksheet.py"):
+        source = (ASSETS.parent / module).read_text()
+        assert "<!DOCTYPE" not in source and "<style" not in source and "function (" not in source, module
+    script = assets.read("player.js")
+    for spelled in ('"edge-', '"op-', "-row-", '"grad ', '"value-'):
+        assert spelled not in script, spelled
+    assert "{{" not in assets.read("worksheet.css") and "{{" not in assets.read("player.css")
+    require_program("dot", "apt-get install graphviz")
+    data = player_data(classic_neuron()[0])
+    assert data["ids"] == PAGE_IDS and f'id="{PAGE_IDS["edge"].format(parent=8, node=9)}"' in html.unescape(data["svg"])
+    sheet = tmp_path / "sheet"
+    from autograd.show.worksheet import write_worksheet
+
+    page = write_worksheet(1, 0, sheet)[0].read_text()
+    assert "section { break-inside: avoid;" in page and "{{" not in page and "{ {" not in page
+
+
+def test_every_javascript_file_passes_node_check():
+    require_program("node", "apt-get install nodejs")
+    import subprocess
+
+    done = subprocess.run(["sh", str(ASSETS.parent.parent.parent / "tools" / "check-js")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "checked with node --check" in done.stdout and not done.stdout.startswith("check-js: 0 ")
+
+
+def test_a_built_wheel_ships_the_front_end_and_its_player_works_installed(tmp_path):
+    """pip wheel the project (a copy of it), install the wheel (not editable) and write a player from there."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    require_program("dot", "apt-get install graphviz")
+    project = ASSETS.parent.parent.parent
+    source = tmp_path / "src"
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "build", "vendor")
+    source.mkdir()
+    for part in ("pyproject.toml", "README.md"):
+        shutil.copy(project / part, source / part)
+    for package in ("autograd", "nn"):
+        shutil.copytree(project / package, source / package, ignore=ignore)
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "dist"), str(source)],
+                   check=True, capture_output=True)
+    (wheel,) = (tmp_path / "dist").glob("chainrule-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for asset in ("player.html", "player-markup.html", "player.css", "player.js", "worksheet.html", "worksheet.css"):
+        assert f"autograd/show/assets/{asset}" in names, asset
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(tmp_path / "site"), str(wheel)],
+                   check=True, capture_output=True)
+    script = ("import autograd, sys; from autograd import Value, write_player\n"
+              "x = Value(2.0, 'x'); y = (x * 3).tanh(); y.label = 'y'\n"
+              "page = write_player(y, sys.argv[1]).read_text()\n"
+              "print(autograd.__file__, 'mountPlayer(' in page, 'dy/dx' in page)")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "p.html")], cwd=tmp_path, text=True,
+                          capture_output=True, env={**os.environ, "PYTHONPATH": str(tmp_path / "site")})
+    assert done.returncode == 0, done.stderr
+    where, mounted, stepped = done.stdout.split()
+    assert where.startswith(str(tmp_path / "site")) and mounted == stepped == "True"
+
+
 def test_player_refuses_other_suffixes(tmp_path):
     with pytest.raises(ValueError, match="writes an .html file"):
         write_player(classic_neuron()[0], tmp_path / "steps.svg")

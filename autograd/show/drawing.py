@@ -38,9 +38,25 @@ class GraphTooLargeError(ValueError):
     """The graph has more nodes than ``draw`` lays out by default."""
 
 
+# The element ids (and the grad text) that the player's script finds in the SVG: spelled here once,
+# used by draw() and sent to the page in its JSON data ("ids"), where the script fills in the fields.
+PAGE_IDS = {
+    "value": "value-{node}",  # a value's box; node: its index in forward order
+    "copy": "value-{node}-row-{row}",  # its dashed copy in a later row of a wrapped picture
+    "op": "op-{node}",  # the op circle that made the value
+    "edge": "edge-{parent}-op-{node}",  # from a parent's box (or its copy) into the op
+    "output": "edge-op-{node}",  # from the op circle to its value's box
+    "grad": "grad {grad}",  # the grad's text in a value box
+}
+
+
 def value_node_id(index: int) -> str:
-    """The Graphviz (and SVG) id of the value node at ``index`` in forward order."""
-    return f"value-{index}"
+    """The Graphviz (and SVG) id of the value node at ``index`` in forward order.
+
+    >>> value_node_id(3)
+    'value-3'
+    """
+    return PAGE_IDS["value"].format(node=index)
 
 
 def value_copy_id(index: int, row: int) -> str:
@@ -49,7 +65,7 @@ def value_copy_id(index: int, row: int) -> str:
     >>> value_copy_id(3, 2)
     'value-3-row-2'
     """
-    return f"{value_node_id(index)}-row-{row}"
+    return PAGE_IDS["copy"].format(node=index, row=row)
 
 
 def draw(
@@ -185,7 +201,7 @@ def draw(
                  tooltip=html.escape(names[node]), **attrs)
         if not node.op:
             continue
-        op_id = f"op-{k}"
+        op_id = PAGE_IDS["op"].format(node=k)
         target = value_node_id(k) if inline else op_id  # where the edges from the parents end
         if not inline:
             members[row[node]].append(op_id)
@@ -199,7 +215,7 @@ def draw(
                              "fontcolor": HIGHLIGHT}
             if any(n is node for n, _ in on_path):
                 out_style |= {"color": PATH_COLOUR, "penwidth": f"{3 * scale:g}"}
-            dot.edge(op_id, value_node_id(k), id=f"edge-{op_id}", **out_style)
+            dot.edge(op_id, value_node_id(k), id=PAGE_IDS["output"].format(node=k), **out_style)
         for j, (parent, local) in enumerate(zip(*edges(node))):
             attrs = {}
             if edge_labels:
@@ -209,7 +225,7 @@ def draw(
                 attrs = {"color": HIGHLIGHT, "penwidth": f"{2.5 * scale:g}", "label": _text(sends), "fontcolor": HIGHLIGHT}
             if (node, j) in on_path:
                 attrs |= {"color": PATH_COLOUR, "penwidth": f"{3 * scale:g}", "fontcolor": PATH_COLOUR}
-            dot.edge(source(parent, node), target, id=f"edge-{index[parent]}-{op_id}", **attrs)
+            dot.edge(source(parent, node), target, id=PAGE_IDS["edge"].format(parent=index[parent], node=k), **attrs)
     if rows > 1:
         declared = len(dot.body)
         for r, ids in sorted(members.items(), reverse=True):
@@ -231,7 +247,7 @@ def value_label(name: str, data: str, grad: str, op: str | None = None) -> str:
     made = f'<td><font color="#1864ab">{html.escape(op)}</font></td><td>│</td>' if op else ""
     return (f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="3"><tr>{made}'
             f"<td><b>{html.escape(name)}</b></td><td>│</td><td>data {data}</td>"
-            f"<td>│</td><td>grad {grad}</td></tr></table>>")
+            f"<td>│</td><td>{PAGE_IDS['grad'].format(grad=grad)}</td></tr></table>>")
 
 
 SLIDE = 16 / 9

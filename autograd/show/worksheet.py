@@ -17,6 +17,7 @@ from ..engine.files import write_atomically
 from ..engine.value import Value
 from ..teach.expr import build
 from ..teach.trace import explain
+from . import assets
 from .drawing import svg_text
 
 # Graded: a sum, a product, a neuron, a shared subexpression, a loss. Each draws its numbers.
@@ -79,24 +80,7 @@ def write_worksheet(count: int, seed: int, out: str | Path) -> tuple[Path, Path]
     title = f"Chain-rule worksheet ({count} exercises, seed {seed})"
     paths = (out / "worksheet.html", out / "answers.html")
     for path, name, body in ((paths[0], title, sheet), (paths[1], f"Answers: {title}", key)):
-        write_atomically(path, PAGE.format(title=html.escape(name), body="\n".join(body)).encode())
+        page = assets.fill(assets.read("worksheet.html"), title=html.escape(name), style=assets.read("worksheet.css"),
+                           body="\n".join(body))
+        write_atomically(path, page.encode())
     return paths
-
-
-PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<style>
-body {{ font-family: Helvetica, Arial, sans-serif; margin: 2em; color: #212529; }}
-h1 {{ font-size: 22px; }} h2 {{ font-size: 18px; margin-bottom: 4px; }}
-section {{ break-inside: avoid; page-break-inside: avoid; margin-bottom: 2em; }}
-.expr {{ font-family: Menlo, Consolas, monospace; font-size: 15px; }}
-.graph svg {{ max-width: 100%; height: auto; max-height: 60vh; }}
-.blanks li {{ font-family: Menlo, Consolas, monospace; font-size: 15px; margin: 0.6em 0; }}
-pre {{ font-size: 12px; white-space: pre-wrap; }}
-@media print {{ body {{ margin: 0; }} .graph svg {{ max-height: 14cm; }} }}
-</style></head>
-<body><h1>{title}</h1>
-<p>Name: ______________________ &nbsp; Date: ____________</p>
-{body}
-</body></html>
-"""
