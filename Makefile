@@ -3,24 +3,29 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-# CI also installs the PyTorch parity extra; locally: make test EXTRAS=test,demos,parity,notebooks
+# CI also installs the PyTorch parity extra; locally: make test EXTRAS=test,demos,parity,notebooks,lint
 ifeq ($(CI),true)
-EXTRAS ?= test,demos,parity,notebooks
+EXTRAS ?= test,demos,parity,notebooks,lint
 else
-EXTRAS ?= test,demos,notebooks
+EXTRAS ?= test,demos,notebooks,lint
 endif
 
-.PHONY: demo test bench notebooks graphviz chromium vendor web check-js clean
+.PHONY: demo test lint bench notebooks graphviz chromium node vendor web check-js clean
 
 demo: $(VENV)/.installed-demos graphviz vendor
 	$(PY) demos/chain_rule.py
 	$(PY) demos/moons.py
 
-test: $(VENV)/.installed-$(EXTRAS) graphviz chromium vendor check-js
+test: lint graphviz chromium vendor
 	$(PY) -m pytest
 
+# ruff and mypy as pyproject.toml configures them, and the front end's JavaScript checked.
+lint: $(VENV)/.installed-$(EXTRAS) check-js
+	$(VENV)/bin/ruff check .
+	$(PY) -m mypy
+
 # The front end's JavaScript (autograd/show/assets/*.js), syntax-checked with node --check.
-check-js:
+check-js: node
 	@sh tools/check-js
 
 bench: $(VENV)/.installed-bench
@@ -48,6 +53,9 @@ ALLOW_MISSING := $(if $(filter true,$(CI)),false,true)
 
 graphviz:
 	@sh tools/ensure-program dot graphviz || $(ALLOW_MISSING)
+
+node:
+	@sh tools/ensure-program node nodejs || $(ALLOW_MISSING)
 
 chromium:
 	@sh tools/ensure-program chromium chromium || $(ALLOW_MISSING)

@@ -46,7 +46,8 @@ _RENAMED = {"Path": "GraphPath"}  # old names that keep working
 if TYPE_CHECKING:
     from .show.drawing import draw, render
     from .show.html_player import player, write_player
-    from .teach.codegen import compile, to_python
+    from .teach.codegen import compile as compile  # re-exported; stays out of __all__, like sum
+    from .teach.codegen import to_python
     from .teach.naming import label_locals
     from .teach.paths import GraphPath, TooManyPathsError, nudge, paths
     from .teach.paths import GraphPath as Path

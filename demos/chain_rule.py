@@ -9,8 +9,7 @@ Run: python demos/chain_rule.py
 
 from pathlib import Path
 
-from autograd import Value, explain
-from autograd import write_player
+from autograd import Value, explain, write_player
 from autograd.show.drawing import render
 
 OUT = Path(__file__).resolve().parent.parent / "out"

@@ -53,10 +53,10 @@ class CompiledLoss:
                 raise ValueError(f"more than {MAX_LABELS} different labels: compile=True is for classification "
                                  f"labels or mse targets")
             xs = [Value(0.0, f"x{k + 1}") for k in range(self.nin)]
-            y = Value(target, "target") if key is None else target
+            y: Value | float = Value(target, "target") if key is None else target
             output = self.model(xs)
             loss = self.loss_fn([output], [y])
-            inputs = [*self.parameters, *xs, *([y] if key is None else [])]
+            inputs = [*self.parameters, *xs, *([y] if isinstance(y, Value) else [])]
             function = compile(loss, inputs, "sample_loss", also=output if isinstance(output, list) else [output])
             self._functions[key] = function
         return function

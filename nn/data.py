@@ -47,7 +47,7 @@ def make_circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: i
     rng = random.Random(seed)
     n_outer = n // 2
     n_inner = n - n_outer
-    ring = lambda k, r: [(r * math.cos(t), r * math.sin(t)) for t in _linspace(0, 2 * math.pi, k, endpoint=False)]  # noqa: E731
+    ring = lambda k, r: [(r * math.cos(t), r * math.sin(t)) for t in _linspace(0, 2 * math.pi, k, endpoint=False)]
     return _finish(ring(n_outer, 1.0) + ring(n_inner, factor), [0] * n_outer + [1] * n_inner, noise, rng)
 
 

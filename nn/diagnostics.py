@@ -80,12 +80,13 @@ def inspect(model: MLP, X: Sequence[Sequence[float]], loss: Callable[[list], Val
     if not isinstance(model, MLP):
         raise TypeError(f"inspect takes an nn.MLP, got {type(model).__name__}")
     per_layer: list[list[list[Value]]] = [[] for _ in model.layers]  # layer -> example -> unit outputs
-    outputs = []
+    outputs: list = []  # a Value per example, or a list of them for several outputs
     for x in X:
+        out = x
         for k, layer in enumerate(model.layers):
-            x = layer(x)
-            per_layer[k].append(x)
-        outputs.append(x[0] if len(x) == 1 else x)
+            out = layer(out)
+            per_layer[k].append(out)
+        outputs.append(out[0] if len(out) == 1 else out)
     total = loss(outputs) if loss is not None else Value.sum(outputs) * (1.0 / len(outputs))
     model.zero_grad()
     total.backward()

@@ -135,9 +135,11 @@ class MLP(Module):
         self.activation, self.output_activation = activation, output_activation
 
     def forward(self, x: Input) -> Value | list[Value]:
+        out = x
         for layer in self.layers:
-            x = layer(x)
-        return x[0] if len(x) == 1 else x
+            out = layer(out)
+        assert isinstance(out, list)  # a layer returns a list
+        return out[0] if len(out) == 1 else out
 
     def __repr__(self) -> str:
         return (f"MLP({self.nin}, {self.sizes}, activation={self.activation!r}, "

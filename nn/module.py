@@ -109,7 +109,7 @@ class Module:
         if document.get("version") != FILE_VERSION:
             raise StateError(f"{path} has format version {document.get('version')!r}; this chainrule reads {FILE_VERSION}")
         try:
-            self.load_state_dict(document.get("state"))
+            self.load_state_dict(document.get("state"))  # type: ignore[arg-type]  # it checks what it gets
         except StateError as error:
             raise StateError(f"{path}: {error}") from None
 

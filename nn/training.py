@@ -54,7 +54,7 @@ def _default_threshold(model: Module) -> float:
 
 def _label(output: Value | float | list, threshold: float) -> int:
     """The class of one output: a Value from the engine, or a float from compiled code."""
-    data = lambda v: v.data if isinstance(v, Value) else v  # noqa: E731
+    data = lambda v: v.data if isinstance(v, Value) else v
     if isinstance(output, list):
         return max(range(len(output)), key=lambda k: data(output[k]))
     return int(data(output) > threshold)
@@ -103,7 +103,7 @@ def fit(
     schedule: Schedule | None = None,
     progress: bool = True,
     seed: int | None = None,
-    compile: bool = False,  # noqa: A002 - the word a learner looks for
+    compile: bool = False,  # shadows the builtin: the word a learner looks for
     live: bool = False,
 ) -> History:
     """Train ``model`` on (X, y) and return the per-epoch history.

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import hessian_workload  # noqa: E402
-import training_step  # noqa: E402
+import hessian_workload
+import training_step
 
 
 def available(name):

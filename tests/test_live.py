@@ -2,8 +2,7 @@
 
 import sys
 
-from nn import MLP, data, fit
-from nn import live
+from nn import MLP, data, fit, live
 
 
 def test_outside_a_notebook_live_keeps_the_bar(capsys):

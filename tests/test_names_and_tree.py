@@ -135,9 +135,9 @@ def test_every_rule_read_as_written_gives_the_local_derivative(steps, data):
     scope = {"tanh": math.tanh, "sin": math.sin, "cos": math.cos, "exp": math.exp, **values}
     for node in topological_order(root):
         if "#" not in names[node]:  # a repeated name's suffix is no formula
-            assert math.isclose(eval(names[node], scope), node.data, rel_tol=1e-9, abs_tol=1e-12), names[node]  # noqa: S307
-        for k, (parent, local) in enumerate(zip(*edges(node))):
+            assert math.isclose(eval(names[node], scope), node.data, rel_tol=1e-9, abs_tol=1e-12), names[node]
+        for k, (_parent, local) in enumerate(zip(*edges(node))):
             rule = edge_rule(node, k, names, whole=False).replace("^", "**")
             if "#" in rule:  # a repeated name's suffix is no formula
                 continue
-            assert math.isclose(eval(rule, scope), local, rel_tol=1e-9, abs_tol=1e-12), (rule, local)  # noqa: S307
+            assert math.isclose(eval(rule, scope), local, rel_tol=1e-9, abs_tol=1e-12), (rule, local)

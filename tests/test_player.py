@@ -353,7 +353,7 @@ def test_collapsed_player_opens_a_box_on_click_and_from_the_keyboard(browser, tm
     page = write_player(loss, tmp_path / "network.html", collapse="neuron")
     _sized(browser, 1920, 1080)
     browser.get(page.as_uri())
-    openable = lambda: [g.get_attribute("id") for g in browser.find_elements(By.CSS_SELECTOR, "g.node.openable")]  # noqa: E731
+    openable = lambda: [g.get_attribute("id") for g in browser.find_elements(By.CSS_SELECTOR, "g.node.openable")]
     assert sorted(openable()) == sorted(data["details"])
     assert not browser.find_element(By.ID, "next").is_displayed() and not browser.find_element(By.ID, "back").is_displayed()
 

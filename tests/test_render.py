@@ -66,7 +66,7 @@ def test_scale_size_and_dpi_for_slides(tmp_path):
     source = draw(o, scale=2, size="16,9", dpi=150).source
     assert "fontsize=22" in source and 'size="16,9"' in source and "dpi=150" in source
     small, big = (render(o, tmp_path / f"{k}.png", dpi=dpi).read_bytes() for k, dpi in (("a", 50), ("b", 200)))
-    width = lambda png: int.from_bytes(png[16:20], "big")  # noqa: E731
+    width = lambda png: int.from_bytes(png[16:20], "big")
     assert width(big) > 3 * width(small)
     with pytest.raises(ValueError, match="size is Graphviz's"):
         draw(o, size="big")

@@ -18,7 +18,7 @@ def needs_dot():
 def test_the_same_seed_gives_the_same_bytes_and_another_seed_other_numbers(tmp_path, capsys):
     for folder, seed in (("a", 3), ("b", 3), ("c", 4)):
         assert main(["worksheet", "--count", "6", "--seed", str(seed), "--out", str(tmp_path / folder)]) == 0
-    read = lambda folder, name: (tmp_path / folder / name).read_bytes()  # noqa: E731
+    read = lambda folder, name: (tmp_path / folder / name).read_bytes()
     assert read("a", "worksheet.html") == read("b", "worksheet.html")
     assert read("a", "answers.html") == read("b", "answers.html")
     assert read("a", "worksheet.html") != read("c", "worksheet.html")

@@ -52,7 +52,7 @@ def custom_op(name: str, forward: Callable[..., float], derivative: Callable[...
         xs = [_data_of(arg, name) for arg in args]
         out = as_float(forward(*xs), f"custom op {name!r}: forward's result")
         local = derivative(*xs, out=out)
-        local = list(local) if isinstance(local, (tuple, list)) else [local]
+        local = list(local) if isinstance(local, (tuple, list)) else [local]  # type: ignore[list-item]
         if len(local) != len(args):
             raise ValueError(f"custom op {name!r}: derivative must give {len(args)} number(s), "
                              f"one per input ({', '.join(inputs)}), got {len(local)}")

@@ -14,6 +14,7 @@ All of them walk the graph that the forward pass recorded, the one ``backward()`
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from .graph import edges, topological_order, topological_order_of
 from .value import Value, as_float, value_local_grads
@@ -22,7 +23,7 @@ Values = Value | Sequence[Value]
 
 
 def _as_list(values: Values, what: str) -> list[Value]:
-    listed = [values] if isinstance(values, Value) else list(values) if isinstance(values, (list, tuple)) else [values]
+    listed: list[Any] = [values] if isinstance(values, Value) else list(values) if isinstance(values, (list, tuple)) else [values]
     for v in listed:
         if not isinstance(v, Value):
             raise TypeError(f"{what} must be Values (or one Value), got {type(v).__name__}: {v!r:.40}")
@@ -142,7 +143,7 @@ def jvp(outputs: Values, inputs: Values, tangents: Sequence[float] | float) -> l
     [3.0, 1.0]
     """
     outputs, inputs = _as_list(outputs, "outputs"), _as_list(inputs, "inputs")
-    tangents = [tangents] if not isinstance(tangents, (list, tuple)) else list(tangents)
+    tangents = [tangents] if not isinstance(tangents, (list, tuple)) else list(tangents)  # type: ignore[list-item]
     if len(tangents) != len(inputs):
         raise ValueError(f"jvp needs one tangent per input: got {len(tangents)} for {len(inputs)} inputs")
     tangent = {x: as_float(t, "jvp tangent") for x, t in zip(inputs, tangents)}

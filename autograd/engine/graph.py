@@ -29,8 +29,8 @@ def edges(node: Value) -> tuple[tuple[Value, ...], tuple[float, ...]]:
     """
     parents = node._parents
     if type(parents) is tuple:
-        return parents, node._local_grads
-    return (parents,), (node._local_grads,)
+        return parents, node._local_grads  # type: ignore[return-value]  # a tuple beside a tuple of parents
+    return (parents,), (node._local_grads,)  # type: ignore[return-value]  # both bare
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -77,7 +77,7 @@ def topological_order_of(roots: list[Value]) -> list[Value]:
                 if parent not in expanded:
                     stack.append(parent)
         elif parents not in expanded:
-            stack.append(parents)
+            stack.append(parents)  # type: ignore[arg-type]  # one parent, stored bare
     order.reverse()
     return order
 
@@ -149,10 +149,10 @@ def backpropagate(root: Value, grad: float) -> None:
             parents = node._parents
             if type(parents) is tuple:
                 upstream = node.grad
-                for parent, local in zip(parents, node._local_grads):
+                for parent, local in zip(parents, node._local_grads):  # type: ignore[arg-type]
                     parent.grad += local * upstream
-            else:
-                parents.grad += node._local_grads * node.grad
+            else:  # one parent and its derivative, both bare
+                parents.grad += node._local_grads * node.grad  # type: ignore[union-attr, operator]
 
 
 def chain_rule_at(node: Value) -> list[tuple[Value, float, float, float]]:

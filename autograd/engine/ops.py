@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .formatting import bracketed
@@ -111,13 +112,17 @@ class Op(str):
     latex_rules: tuple[str, ...]
     domain: tuple[tuple[str, type, str], ...]
     overflow: str | None
-    symbol_kind: str  # "infix", "prefix", "call" or "nary"
+    symbol_kind: str  # "infix", "prefix", "call", "nary" or "leaf"
     method: str
     latex_name: str
     points: tuple[float, float]
     activation: bool
     constant_first: bool  # for a binary op with one constant: is the constant the left operand?
     custom: bool
+    # a custom op's own functions (custom_op's arguments); table entries have none
+    float_forward: Callable[..., float]
+    float_derivative: Callable[..., Any]
+    value_derivative: Callable[..., Any] | None
 
     def __new__(cls, name: str, **fields: Any) -> Op:
         op = str.__new__(cls, name)
@@ -313,6 +318,11 @@ TABLE: tuple[Op, ...] = (
 )
 
 BY_NAME: dict[str, Op] = {op.name: op for op in TABLE}
+
+# A leaf's op: no operands and no rule; it equals '' and is false, as an empty symbol should be.
+LEAF = Op("", operands=(), params=(), forward="", derivatives=(), value_derivatives=(), rules=(), latex_rules=(),
+          domain=(), overflow=None, symbol_kind="leaf", method="", latex_name="", points=(-3.0, 3.0),
+          activation=False, constant_first=False, custom=False)
 
 # Functions a learner may call by name in an expression (the CLI), with how many arguments they take.
 FUNCTIONS: dict[str, tuple[int, int]] = {

@@ -43,7 +43,7 @@ def value_of(node: Value, data: dict[Value, float]) -> float:
     if op.symbol_kind == "nary" and not op.custom:
         if op.name == "sum":
             return sum(xs)
-        value = lambda v: data.get(v, v.data) if isinstance(v, Value) else v  # noqa: E731
+        value = lambda v: data.get(v, v.data) if isinstance(v, Value) else v
         return params[1] + sum(value(a) * value(b) for a, b in dot_products(node))
     try:
         return float(float_forward(op)(*xs, *params))

@@ -140,5 +140,6 @@ def backward_steps(root: Value, grad: float = 1.0, digits: int = 4,
         root.grad += grad
         for index, node in enumerate(inner, start=1):
             upstream = node.grad
-            edges = tuple(EdgeStep(parent, *numbers, step_names) for parent, *numbers in chain_rule_at(node))
+            edges = tuple(EdgeStep(parent, local, contribution, after, step_names)
+                          for parent, local, contribution, after in chain_rule_at(node))
             yield BackwardStep(index, len(inner), node, upstream, edges, digits, root, step_names)

@@ -57,7 +57,7 @@ def groups(order: list[Value], level: str) -> tuple[dict[Value, str], dict[str, 
 
 def samples(order: list[Value], member: dict[Value, str]) -> dict[Value, frozenset[int]]:
     """Which data points each node depends on: a first-layer group starts one (in forward order)."""
-    first_layer = {}
+    first_layer: dict[tuple[float, ...], int] = {}
     seen: dict[Value, frozenset[int]] = {}
     for node in order:
         parents = edges(node)[0]
@@ -90,7 +90,7 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
     count = len({k for s in depends.values() for k in s})
     if sample is not None and not 0 <= sample < max(count, 1):
         raise ValueError(f"sample must be from 0 to {count - 1}: the graph holds {count} data points")
-    fmt = lambda x: format_number(x, digits)  # noqa: E731
+    fmt = lambda x: format_number(x, digits)
 
     def shown(node: Value) -> bool:
         if PARAMETER_LABEL.fullmatch(node.label) and node not in member:

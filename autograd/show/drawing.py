@@ -9,9 +9,9 @@ import re
 import shutil
 import subprocess
 from collections import Counter
-from collections.abc import Collection, Hashable
+from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import graphviz
 
@@ -160,7 +160,7 @@ def draw(
                            node_attr={"fontname": "Helvetica", "fontsize": f"{11 * scale:g}", "penwidth": f"{scale:g}"},
                            edge_attr={"color": "#495057", "arrowsize": f"{0.7 * scale:g}", "fontname": "Helvetica",
                                       "fontsize": f"{10 * scale:g}", "penwidth": f"{scale:g}"})
-    fmt = lambda x: format_number(x, digits)  # noqa: E731
+    fmt = lambda x: format_number(x, digits)
     if collapse is not None:
         _, columns, name = collapsed(root, collapse, sample, digits, dot, value_label)
         if rankdir == "auto":  # the boxes' own shape, not the whole graph's
@@ -210,6 +210,7 @@ def draw(
                      id=op_id, fontsize=f"{10 * scale:g}", margin="0.02")
             out_style = {}
             if node is step_node:
+                assert highlight is not None  # a step node is the highlighted step's
                 upstream = f"{PLAIN.derivative(highlight.root_name, names[node])} = {fmt(highlight.upstream)}"
                 out_style = {"color": HIGHLIGHT, "penwidth": f"{2.5 * scale:g}", "label": _text(upstream),
                              "fontcolor": HIGHLIGHT}
@@ -221,6 +222,7 @@ def draw(
             if edge_labels:
                 attrs["label"] = _text(_edge_label(node, j, parent, local, names, digits, edge_labels))
             if node is step_node:
+                assert highlight is not None
                 sends = f"{PLAIN.derivative(highlight.root_name, names[parent])} += {fmt(sent[parent].contribution)}"
                 attrs = {"color": HIGHLIGHT, "penwidth": f"{2.5 * scale:g}", "label": _text(sends), "fontcolor": HIGHLIGHT}
             if (node, j) in on_path:
@@ -276,7 +278,7 @@ def levels(order: list[Value]) -> dict[Value, int]:
     return {node: top - height[node] for node in order}
 
 
-def slide_layout(level: dict[Hashable, int], name: dict[Hashable, int], ops: str = "nodes",
+def slide_layout(level: Mapping[Any, int], name: Mapping[Any, int], ops: str = "nodes",
                  edge_labels: bool | str = False, scale: float = 1.0, can_wrap: bool = True) -> tuple[str, int]:
     """(rankdir, rows): LR, TB or LR wrapped into rows, whichever lays out a graph closest to 16:9.
 
@@ -316,7 +318,7 @@ def slide_layout(level: dict[Hashable, int], name: dict[Hashable, int], ops: str
         shapes["LR", rows] = width / (rows * (breadth * (box_h + 0.25) + 0.25))
     miss = {layout: abs(math.log(aspect / SLIDE)) for layout, aspect in shapes.items()}
     unwrapped = min(miss[("LR", 1)], miss[("TB", 1)])
-    best = min(miss, key=miss.get)
+    best = min(miss, key=lambda layout: miss[layout])
     if best[1] > 1 and miss[best] + math.log(2) >= unwrapped:  # wrap only where it fits far better
         best = ("LR", 1) if miss[("LR", 1)] <= miss[("TB", 1)] else ("TB", 1)
     return best

@@ -82,7 +82,7 @@ def to_python(root: Value, inputs: Sequence[Value], name: str = "forward_backwar
     body += [line for lines in per_node.values() for line in lines]
     grads = [f"d_{ident[x]}" if x in started else "0.0" for x in inputs]
     head = _listed(f"def {name}(", [ident[x] for x in inputs], "):", "")
-    tuple_end = lambda items: ",)" if len(items) == 1 else ")"  # noqa: E731
+    tuple_end = lambda items: ",)" if len(items) == 1 else ")"
     extra = [_operand(node, ident, live) for node in also]
     returned = _listed(f"return {_operand(root, ident, live)}, (", grads, tuple_end(grads) + (", (" if also else ""),
                        "    ")
@@ -148,7 +148,7 @@ def step_code(root: Value, at: Collection[Value] | None = None) -> dict[Value, l
     return _backward_lines(root, order, ident, _live(order, leaves), names, at)[0]
 
 
-def compile(root: Value, inputs: Sequence[Value], name: str = "forward_backward",  # noqa: A001
+def compile(root: Value, inputs: Sequence[Value], name: str = "forward_backward",
             also: Sequence[Value] = ()) -> Callable[..., tuple]:
     """``to_python``'s function, ready to call, checked once against the graph it came from.
 
@@ -165,7 +165,7 @@ def compile(root: Value, inputs: Sequence[Value], name: str = "forward_backward"
     """
     source = to_python(root, inputs, name, also)
     namespace: dict = {}
-    exec(source, namespace)  # noqa: S102 - our own source, built from the op table; names are identifiers
+    exec(source, namespace)  # our own source, built from the op table; names are identifiers
     function = namespace[name]
     value, grads, *extra = function(*(x.data for x in inputs))
     if also and list(extra[0]) != [node.data for node in also]:
@@ -178,7 +178,7 @@ def compile(root: Value, inputs: Sequence[Value], name: str = "forward_backward"
                 or (math.isnan(got) and math.isnan(want))):
             raise AssertionError(f"the compiled function gives {got!r} where the graph gives {want!r} "
                                  f"(for {x.label or 'the output'}): please report this")
-    function.source = source  # type: ignore[attr-defined]
+    function.source = source
     return function
 
 

@@ -215,7 +215,7 @@ def formula(node: Value, names: dict[Value, str], digits: int = 4, notation: Not
     if not op:
         return notation.number(format_number(node.data, digits))
     args, params = operands(node)
-    constant = lambda c: notation.number(format_constant(c, digits))  # noqa: E731
+    constant = lambda c: notation.number(format_constant(c, digits))
     shown = [notation.name(names[a]) if isinstance(a, Value) else constant(a) for a in args]
     if op.symbol_kind in ("infix", "prefix") and notation is PLAIN:  # brackets only where precedence needs them
         return op.formula(**dict(zip(op.operands, shown)))

@@ -24,8 +24,8 @@ def step_lines(step: BackwardStep, notation: Notation | None = None) -> list[str
     """
     n = notation or PLAIN
     root, node = n.name(step.root_name), n.name(step.node_name)
-    fmt = lambda x: n.number(format_number(x, step.digits))  # noqa: E731
-    factor = lambda x: rf"\left({fmt(x)}\right)" if isinstance(n, Latex) and x < 0 else fmt(x)  # noqa: E731
+    fmt = lambda x: n.number(format_number(x, step.digits))
+    factor = lambda x: rf"\left({fmt(x)}\right)" if isinstance(n, Latex) and x < 0 else fmt(x)
     plus_equals = r"\mathrel{+}=" if isinstance(n, Latex) else "+="
     out = []
     for e in step.edges:
@@ -63,7 +63,7 @@ def step_mathml(step: BackwardStep) -> str:
     >>> "&lt;y&gt;" in step_mathml(next(y.backward_steps())) and "<y>" not in step_mathml(next(y.backward_steps()))
     True
     """
-    fmt = lambda x: f"<mn>{html.escape(format_number(x, step.digits))}</mn>"  # noqa: E731
+    fmt = lambda x: f"<mn>{html.escape(format_number(x, step.digits))}</mn>"
 
     def partial(of: str, by: str) -> str:
         return (f"<mfrac><mrow><mo>&#8706;</mo><mi>{html.escape(bracketed(of))}</mi></mrow>"
@@ -118,7 +118,7 @@ def explain(root: Value, digits: int = 4, style: str = "text") -> Explanation:
         raise ValueError(f"explain style must be one of {', '.join(STYLES)}, got {style!r}")
     names = node_names(root)
     n = Latex.for_names(names.values()) if style in ("markdown", "latex") else PLAIN
-    fmt = lambda x: n.number(format_number(x, digits))  # noqa: E731
+    fmt = lambda x: n.number(format_number(x, digits))
     forward = forward_rows(root, names, digits, n)
     with scratch_grads(root) as order:
         backward = [line for step in backward_steps(root, digits=digits) for line in step.lines(n)]
@@ -138,7 +138,7 @@ def forward_rows(root: Value, names: dict[Value, str], digits: int = 4,
     >>> forward_rows(y, node_names(y))
     [('x', '2.0'), ('x*3', '6.0')]
     """
-    fmt = lambda x: notation.number(format_number(x, digits))  # noqa: E731
+    fmt = lambda x: notation.number(format_number(x, digits))
     rows = []
     for node in reversed(topological_order(root)):
         made = defining_formula(node, names, digits, notation)  # "" for x*w: not x*w = x * w = -6.0
