@@ -28,7 +28,7 @@ def test_player_data_has_one_record_per_op_and_leaves_grads_alone():
 def test_player_is_one_self_contained_file(tmp_path):
     require_program("dot", "apt-get install graphviz")
     page = write_player(classic_neuron()[0], tmp_path / "steps.html").read_text()
-    assert page.startswith("<!DOCTYPE html>") and "<svg" in page
+    assert page.startswith("<!DOCTYPE html>") and "\\u003csvg" in page  # the picture, in the page's data
     assert "http://" not in page.replace("http://www.w3.org", "")  # nothing fetched from a network
     assert "<script src" not in page and "<link" not in page
 
@@ -239,6 +239,45 @@ def test_a_hostile_label_runs_no_script_in_the_player(browser, tmp_path):
         browser.find_element(By.ID, "next").click()
     assert browser.execute_script("return window.pwned === undefined")
     assert "&lt;img" in browser.find_element(By.ID, "math").get_attribute("innerHTML")
+
+
+HTML_BREAKERS = ["<!--<script>", "</script><script>window.pwned=3</script>", "<![CDATA[", "a & b > c", "\u2028x\u2029"]
+
+
+def test_no_label_can_break_the_page_data(tmp_path):
+    """The page's JSON holds no < > & or line separator: no label ends its block or opens a comment there."""
+    import json
+
+    require_program("dot", "apt-get install graphviz")
+    y = Value(1.0, HTML_BREAKERS[0])
+    for label in HTML_BREAKERS[1:]:
+        y = y * Value(2.0, label)
+    page = write_player(y, tmp_path / "breakers.html").read_text()
+    block = page.split('<script id="steps" type="application/json">')[1].split("</script>")[0]
+    assert not set(block) & set("<>&\u2028\u2029")
+    assert {node["name"] for node in json.loads(block)["nodes"]} >= set(HTML_BREAKERS)
+
+
+def test_a_comment_opening_label_leaves_the_player_stepping(browser, tmp_path):
+    """Issue 25 item 4: ``<!--<script>`` in the JSON block once swallowed the player's script."""
+    from selenium.webdriver.common.by import By
+
+    from autograd import player
+
+    x = Value(2.0, "<!--<script>")
+    y = (x * Value(3.0, HTML_BREAKERS[1])).tanh()
+    y.label = "a & b > c"
+    # In a quiz the label comes last in the data, after the SVG (whose own comments would end the "<!--").
+    for page in (write_player(y, tmp_path / "comment.html"), player(y, quiz=True).save(tmp_path / "quiz.html")):
+        browser.get(page.as_uri())
+        assert browser.execute_script("return document.scripts.length") == 3  # the data, the player, its mount
+        assert browser.execute_script("return window.pwned === undefined")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#quiz .row")) == 3  # every gradient but the output's
+    browser.get((tmp_path / "comment.html").as_uri())
+    browser.find_element(By.ID, "next").click()
+    browser.find_element(By.ID, "next").click()
+    assert browser.find_element(By.ID, "counter").text == "step 2 / 2"
+    assert browser.find_element(By.ID, "line").text.startswith("d(a & b > c)/d(<!--<script>)")
 
 
 def test_player_shows_the_step_as_a_line_of_code(browser, tmp_path):

@@ -14,7 +14,6 @@ layer) opens a box's own picture and steps on a click.
 from __future__ import annotations
 
 import html
-import json
 import os
 from collections.abc import Collection
 from pathlib import Path
@@ -150,7 +149,7 @@ def player(root: Value, digits: int = 4, title: str | None = None, quiz: bool = 
     title = html.escape(title or f"Backpropagation through {data['root_name']}")
     page = assets.fill(assets.read("player.html"), title=title, style=assets.read("player.css"),
                        markup=assets.fill(assets.read("player-markup.html"), title=title),
-                       data=json.dumps(data, allow_nan=False).replace("</", "<\\/"), scripts="",
+                       data=assets.script_json(data), scripts="",
                        script=assets.read("player.js"))
     return Player(page)
 
