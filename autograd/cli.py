@@ -24,8 +24,8 @@ from .engine.ops import cheat_sheet
 from .engine.value import Value
 from .teach.expr import FUNCTIONS, OUTPUT_NAME, ExpressionError, build
 from .teach.naming import formula, node_names
-from .teach.variants import VariantError
 from .teach.trace import STYLES, explain, forward_rows
+from .teach.variants import VariantError
 
 BAD_INPUT = 2
 EXAMPLE = 'chainrule explain "tanh(x*w + b)" x=2 w=-3 b=6.88 --svg graph.svg --html steps.html'

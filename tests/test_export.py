@@ -14,7 +14,6 @@ import sys
 import venv
 import xml.etree.ElementTree as ET
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -141,7 +140,7 @@ def test_gift_round_trip():
         assert number == truth and tol == tolerance(truth)
         assert "df/d" in q["general"]
         for weight, number, tol, feedback in q["answers"][1:]:
-            assert weight == 0 and abs(number - truth) > tolerance(truth) and feedback
+            assert weight == 0 and abs(number - truth) > tolerance(truth) and feedback and tol == tolerance(number)
 
 
 def test_gift_escapes_what_it_must():

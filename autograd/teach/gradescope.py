@@ -15,11 +15,14 @@ import hashlib
 import json
 from collections.abc import Sequence
 from importlib import metadata, resources
-from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING
 
 from .grader import KEY_FILE, key_data
 from .lms import deterministic_zip
 from .variants import Variant
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable  # importlib.resources.abc from Python 3.11 on
 
 PACKAGES = ("autograd", "nn")
 LEFT_OUT = ("vendor", "__pycache__")  # folders not needed to grade: fetched browser files, bytecode
