@@ -106,16 +106,8 @@ def questions(variant: Variant) -> list[Question]:
 
 
 def _wrong_answers(test: Quiz, name: str) -> tuple[WrongAnswer, ...]:
-    """What each common mistake gives for ``name``, told apart from the right answer."""
-    truth = test.expected(name)
-    seen: list[float] = []
-    found = []
-    for mistake, number in test.mistake_numbers(name).items():
-        if abs(number - truth) <= tolerance(truth) or any(abs(number - s) <= tolerance(s) for s in seen):
-            continue  # indistinguishable from the answer or from an earlier mistake: the first one speaks
-        seen.append(number)
-        found.append(WrongAnswer(mistake, number, str(test.answer(name, number))))
-    return tuple(found)
+    """What each common mistake gives for ``name``: filled in once the quiz diagnoses mistakes."""
+    return ()
 
 
 def exercise_title(variants: Sequence[Variant]) -> str:
@@ -126,6 +118,19 @@ def exercise_title(variants: Sequence[Variant]) -> str:
     'chainrule: f = x*w'
     """
     return f"chainrule: {OUTPUT_NAME} = {variants[0].expression.strip()}"
+
+
+def category(variants: Sequence[Variant], question: Question) -> str:
+    """The question bank's category of a question: one per exercise and gradient asked.
+
+    A ``/`` inside a name is doubled, as Moodle reads it (a single one nests a category).
+
+    >>> from autograd.teach.variants import variants
+    >>> found = variants("x/w", {"x": (1, 2), "w": (3, 4)}, 1, seed=1)
+    >>> category(found, questions(found[0])[0])
+    '$course$/top/chainrule: f = x//w/gradient by x'
+    """
+    return f"$course$/top/{exercise_title(variants).replace('/', '//')}/gradient by {question.name}"
 
 
 def _number(x: float) -> str:
@@ -158,11 +163,11 @@ def gift(variants: Sequence[Variant]) -> str:
     >>> from autograd.teach.variants import variants
     >>> text = gift(variants("x*w", {"x": (1, 2), "w": (3, 4)}, 1, seed=1))
     >>> text.splitlines()[2]
-    '$CATEGORY: $course$/top/chainrule\\\\: f \\\\= x*w/df/dx'
+    '$CATEGORY: $course$/top/chainrule\\\\: f \\\\= x*w/gradient by x'
     """
     lines = [f"// {exercise_title(variants)}: {len(variants)} variants, made by chainrule", ""]
     for group in by_input(variants):
-        lines += [f"$CATEGORY: $course$/top/{gift_escape(exercise_title(variants))}/{gift_escape(group[0].prompt)}", ""]
+        lines += [f"$CATEGORY: {gift_escape(category(variants, group[0]))}", ""]
         for q in group:
             answers = [f"=%100%{_number(q.answer)}:{_number(q.tolerance)}#{gift_escape('Right.')}"]
             answers += [f"=%0%{_number(w.number)}:{_number(tolerance(w.number))}#{gift_escape(w.feedback)}" for w in q.wrong]
@@ -195,8 +200,8 @@ def moodle_xml(variants: Sequence[Variant], picture: Picture = None) -> bytes:
     quiz_element = ET.Element("quiz")
     pictures: dict[int, str] = {}
     for group in by_input(variants):
-        category = ET.SubElement(quiz_element, "question", {"type": "category"})
-        _text_element(category, "category", f"$course$/top/{exercise_title(variants)}/{group[0].prompt}")
+        bank = ET.SubElement(quiz_element, "question", {"type": "category"})
+        _text_element(bank, "category", category(variants, group[0]))
         for q in group:
             element = ET.SubElement(quiz_element, "question", {"type": "numerical"})
             _text_element(element, "name", q.title)
