@@ -171,7 +171,7 @@ def gift(variants: Sequence[Variant]) -> str:
         for q in group:
             answers = [f"=%100%{_number(q.answer)}:{_number(q.tolerance)}#{gift_escape('Right.')}"]
             answers += [f"=%0%{_number(w.number)}:{_number(tolerance(w.number))}#{gift_escape(w.feedback)}" for w in q.wrong]
-            feedback = gift_escape(f"{q.rule}. Worked: {q.worked}")
+            feedback = gift_escape(q.general_feedback().replace("\n", "<br>"))  # one line: a blank one ends a question
             lines += [f"::{gift_escape(q.title)}:: [html]{gift_escape(q.text())} {{#",
                       *(f"    {a}" for a in answers), f"    ####{feedback}", "}", ""]
     return "\n".join(lines)
@@ -309,7 +309,7 @@ def qti_zip(variants: Sequence[Variant], picture: Picture = None) -> bytes:
     ET.indent(root)
     assessment_xml = b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
     entries = {f"{ASSESSMENT_ID}/{ASSESSMENT_ID}.xml": assessment_xml, **files}
-    entries = {"imsmanifest.xml": _manifest(title, sorted(files)), **entries}
+    entries = {"imsmanifest.xml": _manifest(title, list(files)), **entries}
     return deterministic_zip(entries)
 
 
