@@ -46,6 +46,10 @@ $(VENV)/.installed-%: pyproject.toml
 vendor:
 	@$(PYTHON) tools/fetch-vendor
 
+# chainrule in the browser: a static site in out/web (Pyodide runs the engine; nothing installed).
+web: $(VENV)/.installed-demos vendor
+	$(VENV)/bin/chainrule web out/web
+
 # Graphviz's dot renders the pictures; the player's tests drive a headless Chromium.
 # Each is installed with apt-get when we run as root on Debian; otherwise we say how.
 # Outside CI a missing program is not fatal: the tests that need it are skipped, and say why.

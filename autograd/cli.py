@@ -3,6 +3,7 @@
     chainrule explain "tanh(x*w + b)" x=2 w=-3 b=6.88 --svg graph.svg --html steps.html
     chainrule quiz "tanh(x*w + b)" x=2 w=-3 b=6.88     (work out each gradient; answers on stdin)
     chainrule ops        (every op, its derivative rule and its domain: a cheat sheet)
+    chainrule web DIR    (a static site that runs chainrule itself in the browser)
 
 Bad input of any kind ends with exit status 2 and at most three lines on stderr.
 """
@@ -10,11 +11,12 @@ Bad input of any kind ends with exit status 2 and at most three lines on stderr.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import math
-import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NoReturn
 
 from .engine.files import HTML_SUFFIXES
@@ -25,14 +27,9 @@ from .engine.value import Value
 from .teach.expr import FUNCTIONS, OUTPUT_NAME, ExpressionError, build
 from .teach.naming import formula, node_names
 from .teach.trace import STYLES, explain, forward_rows
-from .teach.variants import VariantError
 
 BAD_INPUT = 2
 EXAMPLE = 'chainrule explain "tanh(x*w + b)" x=2 w=-3 b=6.88 --svg graph.svg --html steps.html'
-EXPORT_EXAMPLE = ('chainrule export "tanh(x*w + b)" x=1:3 w=-3:-1 b=6:7 --students 30 --seed 1 '
-                  '--format moodle --out neuron.xml')
-# what each export format's file is called, checked before anything is computed
-EXPORT_SUFFIXES = {"moodle": (".xml",), "gift": (".txt", ".gift"), "qti": (".zip",), "gradescope": (".zip",)}
 
 
 class UsageError(Exception):
@@ -81,7 +78,6 @@ def build_parser() -> argparse.ArgumentParser:
     explain_cmd.add_argument("--svg", metavar="PATH", help="also draw the graph to an SVG file")
     explain_cmd.add_argument("--png", metavar="PATH", help="also draw the graph to a PNG file")
     explain_cmd.add_argument("--html", metavar="PATH", help="also write the step-by-step HTML player")
-    explain_cmd.add_argument("--gif", metavar="PATH", help="also write the backward pass as an animated GIF (for slides)")
     explain_cmd.add_argument("--json", action="store_true", help="print the same as JSON data")
     explain_cmd.add_argument("--tree", action="store_true", help="also print the graph as a text tree (no Graphviz needed)")
     explain_cmd.add_argument("--code", action="store_true",
@@ -105,20 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
     sheet_cmd.add_argument("--count", type=int, default=5, help="how many exercises (1-50, default 5)")
     sheet_cmd.add_argument("--seed", type=int, default=0, help="picks the numbers (default 0)")
     sheet_cmd.add_argument("--out", metavar="DIR", required=True, help="the folder for worksheet.html and answers.html")
-    export_cmd = commands.add_parser(
-        "export", help="write one exercise as a variant per student for Moodle, Canvas (QTI) or Gradescope",
-        description="Each student's values are drawn from NAME=LO:HI (2 decimals); one question per input, "
-                    "the gradient of EXPR by it. Formats: moodle (Moodle XML), gift (GIFT text), qti (a QTI 1.2 "
-                    "zip for Canvas), gradescope (an autograder zip). Same seed, same file.",
-        epilog=f"example: {EXPORT_EXAMPLE}", formatter_class=argparse.RawDescriptionHelpFormatter)
-    export_cmd.add_argument("expression", metavar="EXPR", help='e.g. "tanh(x*w + b)"')
-    export_cmd.add_argument("ranges", metavar="NAME=LO:HI", nargs="*", help="the range of every name's values")
-    export_cmd.add_argument("--students", type=int, default=30, help="how many variants (1-1000, default 30)")
-    export_cmd.add_argument("--seed", type=int, default=0, help="picks the values (default 0)")
-    export_cmd.add_argument("--format", required=True, choices=EXPORT_SUFFIXES, help="the course system's format")
-    export_cmd.add_argument("--out", metavar="PATH", required=True, help="the file to write (.xml, .txt or .zip)")
     commands.add_parser("ops", help="print every op with its derivative rule and domain (a cheat sheet)",
                         description="Every op chainrule knows: its derivative rule and where it is defined.")
+    web_cmd = commands.add_parser(
+        "web", help="write a static site that runs chainrule in the browser (Pyodide): no install for students",
+        description="Writes DIR/index.html and the files it loads (Pyodide, Graphviz compiled to WebAssembly, "
+                    "chainrule itself). Serve DIR with any static server, e.g. python -m http.server -d DIR; "
+                    "the page requests nothing outside DIR.")
+    web_cmd.add_argument("folder", metavar="DIR", help="the folder to write the site into (created if missing)")
     return parser
 
 
@@ -145,7 +135,7 @@ def as_json(text: str, out: Value, inputs: dict[str, Value], digits: int) -> dic
     }
 
 
-PICTURES = (("svg", (".svg",)), ("png", (".png",)), ("html", HTML_SUFFIXES), ("gif", (".gif",)))
+PICTURES = (("svg", (".svg",)), ("png", (".png",)), ("html", HTML_SUFFIXES))
 
 
 def check_options(args: argparse.Namespace) -> None:
@@ -197,22 +187,39 @@ def run_worksheet(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_export(args: argparse.Namespace) -> int:
-    """Write the variants of one exercise in a course system's format."""
-    from .teach.variants import parse_range
+def run_web(args: argparse.Namespace) -> int:
+    from .show.web import write_site
 
-    suffixes = EXPORT_SUFFIXES[args.format]
-    if not args.out.lower().endswith(suffixes) or len(os.path.basename(args.out)) <= len(suffixes[0]):
-        raise UsageError(f"--format {args.format} writes a {suffixes[0]} file; got --out {args.out!r} "
-                         f"(name it like exercise{suffixes[0]})")
-    if os.path.isdir(args.out):
-        raise UsageError(f"--out {args.out!r} is a folder; give the file to write, like {args.out}/exercise{suffixes[0]}")
-    ranges = dict(parse_range(pair) for pair in args.ranges)
-    from .show.export import export
-
-    path = export(args.expression, ranges, args.students, args.seed, args.format, args.out)
-    print(f"wrote {path} ({args.students} variants, format {args.format})", file=sys.stderr)
+    try:
+        site = write_site(args.folder)
+    except (OSError, RuntimeError) as error:
+        print(f"chainrule: {_one_line(str(error))}", file=sys.stderr)
+        return 1
+    print(f"wrote {site.index} ({site.megabytes:.1f} MB in all)")
+    print(f"serve it with: python -m http.server --bind 127.0.0.1 --directory {args.folder} 8000")
+    print("then open http://127.0.0.1:8000/ (any static server will do; the page requests nothing outside the folder)")
     return 0
+
+
+def explain_json(expression: str, values: Mapping[str, object] | Sequence[str], digits: int = 4) -> str:
+    """What ``chainrule explain EXPRESSION NAME=VALUE... --json`` prints, as text (the web page's ``run()``).
+
+    Runs the command line itself on ``values``: ``NAME=VALUE`` texts, or a mapping made into them;
+    bad input gives ``{"error": "<the one line the CLI prints>"}``.
+
+    >>> json.loads(explain_json("x*y", {"x": 2, "y": "3"}))["gradients"]
+    {'x': 3.0, 'y': 2.0}
+    >>> explain_json("x.__class__", {"x": 1})
+    '{"error": "attribute access is not allowed: x.__class__ (column 1)"}'
+    """
+    pairs = [f"{name}={value}" for name, value in values.items()] if isinstance(values, Mapping) else list(values)
+    printed, errors = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(errors):
+        status = main(["explain", f"--digits={digits}", "--json", "--", expression, *pairs])
+    if status == 0:
+        return printed.getvalue()
+    line = errors.getvalue().partition("\n")[0].removeprefix("chainrule: ").removeprefix("error: ")
+    return json.dumps({"error": line})
 
 
 def run_quiz(args: argparse.Namespace) -> int:
@@ -269,7 +276,7 @@ def _wants_to_stop() -> bool:
 
 def write_pictures(out: Value, args: argparse.Namespace) -> None:
     """Draw the pictures asked for (the drawing layer loads only then)."""
-    if not any(getattr(args, option) for option, _ in PICTURES):
+    if not (args.svg or args.png or args.html):
         return
     from .show.drawing import render
     from .show.html_player import write_player
@@ -278,11 +285,6 @@ def write_pictures(out: Value, args: argparse.Namespace) -> None:
         if path:
             write(out, path, digits=args.digits, edge_labels="rule")
             print(f"wrote {path}", file=sys.stderr)
-    if args.gif:
-        from .show.animate import animate
-
-        animate(out, args.gif, digits=args.digits)
-        print(f"wrote {args.gif}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -296,9 +298,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "worksheet":
         return run_worksheet(args)
+    if args.command == "web":
+        return run_web(args)
     try:
-        return {"quiz": run_quiz, "export": run_export}.get(args.command, run_explain)(args)
-    except (UsageError, ExpressionError, VariantError) as error:
+        return run_quiz(args) if args.command == "quiz" else run_explain(args)
+    except (UsageError, ExpressionError) as error:
         return fail(str(error), getattr(error, "column", None), args.expression)
     except KeyboardInterrupt:
         return 130
