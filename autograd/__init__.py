@@ -38,12 +38,14 @@ _LAZY = {
     "Quiz": ".teach.quiz", "quiz": ".teach.quiz",
     "explain": ".teach.trace",
     "text_graph": ".teach.tree",
+    "animate": ".show.animate",
     "draw": ".show.drawing", "render": ".show.drawing",
     "player": ".show.html_player", "write_player": ".show.html_player",
 }
 _RENAMED = {"Path": "GraphPath"}  # old names that keep working
 
 if TYPE_CHECKING:
+    from .show.animate import animate
     from .show.drawing import draw, render
     from .show.html_player import player, write_player
     from .teach.codegen import compile as compile  # re-exported; stays out of __all__, like sum
@@ -74,6 +76,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "AnomalyError",
     "activations",
+    "animate",
     "BackwardStep",
     "GradcheckError",
     "GradcheckReport",

@@ -15,6 +15,7 @@ import contextlib
 import io
 import json
 import math
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from typing import NoReturn
@@ -27,9 +28,14 @@ from .engine.value import Value
 from .teach.expr import FUNCTIONS, OUTPUT_NAME, ExpressionError, build
 from .teach.naming import formula, node_names
 from .teach.trace import STYLES, explain, forward_rows
+from .teach.variants import VariantError
 
 BAD_INPUT = 2
 EXAMPLE = 'chainrule explain "tanh(x*w + b)" x=2 w=-3 b=6.88 --svg graph.svg --html steps.html'
+EXPORT_EXAMPLE = ('chainrule export "tanh(x*w + b)" x=1:3 w=-3:-1 b=6:7 --students 30 --seed 1 '
+                  '--format moodle --out neuron.xml')
+# what each export format's file is called, checked before anything is computed
+EXPORT_SUFFIXES = {"moodle": (".xml",), "gift": (".txt", ".gift"), "qti": (".zip",), "gradescope": (".zip",)}
 
 
 class UsageError(Exception):
@@ -78,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain_cmd.add_argument("--svg", metavar="PATH", help="also draw the graph to an SVG file")
     explain_cmd.add_argument("--png", metavar="PATH", help="also draw the graph to a PNG file")
     explain_cmd.add_argument("--html", metavar="PATH", help="also write the step-by-step HTML player")
+    explain_cmd.add_argument("--gif", metavar="PATH", help="also write the backward pass as an animated GIF (for slides)")
     explain_cmd.add_argument("--json", action="store_true", help="print the same as JSON data")
     explain_cmd.add_argument("--tree", action="store_true", help="also print the graph as a text tree (no Graphviz needed)")
     explain_cmd.add_argument("--code", action="store_true",
@@ -101,6 +108,18 @@ def build_parser() -> argparse.ArgumentParser:
     sheet_cmd.add_argument("--count", type=int, default=5, help="how many exercises (1-50, default 5)")
     sheet_cmd.add_argument("--seed", type=int, default=0, help="picks the numbers (default 0)")
     sheet_cmd.add_argument("--out", metavar="DIR", required=True, help="the folder for worksheet.html and answers.html")
+    export_cmd = commands.add_parser(
+        "export", help="write one exercise as a variant per student for Moodle, Canvas (QTI) or Gradescope",
+        description="Each student's values are drawn from NAME=LO:HI (2 decimals); one question per input, "
+                    "the gradient of EXPR by it. Formats: moodle (Moodle XML), gift (GIFT text), qti (a QTI 1.2 "
+                    "zip for Canvas), gradescope (an autograder zip). Same seed, same file.",
+        epilog=f"example: {EXPORT_EXAMPLE}", formatter_class=argparse.RawDescriptionHelpFormatter)
+    export_cmd.add_argument("expression", metavar="EXPR", help='e.g. "tanh(x*w + b)"')
+    export_cmd.add_argument("ranges", metavar="NAME=LO:HI", nargs="*", help="the range of every name's values")
+    export_cmd.add_argument("--students", type=int, default=30, help="how many variants (1-1000, default 30)")
+    export_cmd.add_argument("--seed", type=int, default=0, help="picks the values (default 0)")
+    export_cmd.add_argument("--format", required=True, choices=EXPORT_SUFFIXES, help="the course system's format")
+    export_cmd.add_argument("--out", metavar="PATH", required=True, help="the file to write (.xml, .txt or .zip)")
     commands.add_parser("ops", help="print every op with its derivative rule and domain (a cheat sheet)",
                         description="Every op chainrule knows: its derivative rule and where it is defined.")
     web_cmd = commands.add_parser(
@@ -135,7 +154,7 @@ def as_json(text: str, out: Value, inputs: dict[str, Value], digits: int) -> dic
     }
 
 
-PICTURES = (("svg", (".svg",)), ("png", (".png",)), ("html", HTML_SUFFIXES))
+PICTURES = (("svg", (".svg",)), ("png", (".png",)), ("html", HTML_SUFFIXES), ("gif", (".gif",)))
 
 
 def check_options(args: argparse.Namespace) -> None:
@@ -184,6 +203,24 @@ def run_worksheet(args: argparse.Namespace) -> int:
     except (OSError, RuntimeError) as error:
         print(f"chainrule: {error}", file=sys.stderr)
         return 1
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the variants of one exercise in a course system's format."""
+    from .teach.variants import parse_range
+
+    suffixes = EXPORT_SUFFIXES[args.format]
+    if not args.out.lower().endswith(suffixes) or len(os.path.basename(args.out)) <= len(suffixes[0]):
+        raise UsageError(f"--format {args.format} writes a {suffixes[0]} file; got --out {args.out!r} "
+                         f"(name it like exercise{suffixes[0]})")
+    if os.path.isdir(args.out):
+        raise UsageError(f"--out {args.out!r} is a folder; give the file to write, like {args.out}/exercise{suffixes[0]}")
+    ranges = dict(parse_range(pair) for pair in args.ranges)
+    from .show.export import export
+
+    path = export(args.expression, ranges, args.students, args.seed, args.format, args.out)
+    print(f"wrote {path} ({args.students} variants, format {args.format})", file=sys.stderr)
     return 0
 
 
@@ -276,7 +313,7 @@ def _wants_to_stop() -> bool:
 
 def write_pictures(out: Value, args: argparse.Namespace) -> None:
     """Draw the pictures asked for (the drawing layer loads only then)."""
-    if not (args.svg or args.png or args.html):
+    if not any(getattr(args, option) for option, _ in PICTURES):
         return
     from .show.drawing import render
     from .show.html_player import write_player
@@ -285,6 +322,11 @@ def write_pictures(out: Value, args: argparse.Namespace) -> None:
         if path:
             write(out, path, digits=args.digits, edge_labels="rule")
             print(f"wrote {path}", file=sys.stderr)
+    if args.gif:
+        from .show.animate import animate
+
+        animate(out, args.gif, digits=args.digits)
+        print(f"wrote {args.gif}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -301,8 +343,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "web":
         return run_web(args)
     try:
-        return run_quiz(args) if args.command == "quiz" else run_explain(args)
-    except (UsageError, ExpressionError) as error:
+        return {"quiz": run_quiz, "export": run_export}.get(args.command, run_explain)(args)
+    except (UsageError, ExpressionError, VariantError) as error:
         return fail(str(error), getattr(error, "column", None), args.expression)
     except KeyboardInterrupt:
         return 130

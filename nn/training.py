@@ -115,7 +115,8 @@ def fit(
     The history's accuracy counts an output above 0 as class 1 (above 0.5 after a sigmoid,
     or with "mse" on 0/1 labels); pass the same threshold to ``accuracy`` afterwards.
     ``live=True`` in a notebook draws one plot of loss, accuracy and learning rate and
-    redraws it after every epoch (in a terminal the progress bar stays).
+    redraws it as epochs end, at most 4 times a second and within a tenth of the training
+    time, and once at the end (in a terminal the progress bar stays).
     ``compile=True`` compiles one sample's loss to plain Python once (``autograd.compile``)
     and runs every step from that code: the same steps (to 1e-12), about 3.4x faster an epoch,
     accuracy included (the code returns the model's outputs too); for every named loss.
@@ -147,6 +148,7 @@ def fit(
     history = History()
     display = live_plot.notebook_display() if live else None
     plot = live_plot.LivePlot(display, epochs) if display is not None else None
+    throttle = live_plot.Throttle()
     bar = _progress(epochs, progress and plot is None)
     for epoch in bar:
         total, correct = 0.0, 0
@@ -171,6 +173,8 @@ def fit(
                                    f"try a smaller learning rate than {optimizer.lr:g}")
                 warnings.warn(history.stopped, RuntimeWarning, stacklevel=2)
                 bar.close()
+                if plot is not None and history.loss:
+                    throttle.finish(lambda: plot.update(history))
                 return history
             if compiled is not None:
                 for p, g in zip(parameters, grads):
@@ -187,8 +191,10 @@ def fit(
         if schedule is not None:
             schedule.step()
         bar.set_postfix(loss=f"{history.loss[-1]:.4f}", acc=f"{history.accuracy[-1]:.0%}", refresh=False)
-        if plot is not None:
-            plot.update(history)
+        if plot is not None and epoch < epochs - 1:
+            throttle.run(lambda: plot.update(history))
+    if plot is not None and history.loss:
+        throttle.finish(lambda: plot.update(history))
     return history
 
 

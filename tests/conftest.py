@@ -21,3 +21,18 @@ def require_program(name: str, install: str) -> str:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{message}: CI must run this test; make test installs it")
     pytest.skip(message)
+
+
+def require_module(name: str, install: str):
+    """The imported module ``name``; skip when it is missing, except in CI, where that fails."""
+    import importlib
+
+    import pytest
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        message = f"the Python package {name} is not installed ({install})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}: CI must run this test; make test installs it")
+        pytest.skip(message)

@@ -140,13 +140,15 @@ def _source(node: ast.AST, text: str) -> str:
 
 
 def names_in(tree: ast.expr) -> list[str]:
-    """The input names an expression uses (not its function names), in order of appearance."""
+    """The input names an expression uses (not its function names), in order of appearance.
+
+    >>> names_in(parse_expression("tanh(x*w + b) + x"))
+    ['x', 'w', 'b']
+    """
     functions = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
-    seen: dict[str, None] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and id(node) not in functions:
-            seen.setdefault(node.id, None)
-    return list(seen)
+    found = [node for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in functions]
+    found.sort(key=lambda node: (node.lineno, node.col_offset))  # ast.walk goes breadth first, not left to right
+    return list(dict.fromkeys(node.id for node in found))
 
 
 def evaluate(tree: ast.expr, inputs: dict[str, Value], text: str = "") -> Value | float:
