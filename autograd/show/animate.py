@@ -67,8 +67,10 @@ def animate(root: Value, path: str | os.PathLike, seconds_per_step: float = 2.5,
         frames.append(text.under(_picture(pillow, root, names, digits, text.room, options), size))
 
     with scratch_grads(root):
-        frame([f"forward: {names[root]} = {root.data:.{digits}g}", "then backward, one node at a time"],
-              hide_grads=True)
+        root.grad = 1.0  # the seed backward starts from, shown on the forward picture; backward_steps adds its own
+        frame([f"forward: {names[root]} = {root.data:.{digits}g}",
+               f"then backward, one node at a time, from d{names[root]}/d{names[root]} = 1"], hide_grads=True)
+        root.grad = 0.0
         for step in backward_steps(root, digits=digits, names=names):
             frame([f"step {step.index} of {step.total}: at {step.node_name}", *step.lines()], highlight=step)
         frame([f"done: every gradient of {names[root]}", "the chain rule, applied once at every node, "
