@@ -259,24 +259,6 @@ def explain_json(expression: str, values: Mapping[str, object] | Sequence[str], 
     return json.dumps({"error": line})
 
 
-def run_export(args: argparse.Namespace) -> int:
-    """Write the variants of one exercise in a course system's format."""
-    from .teach.variants import parse_range
-
-    suffixes = EXPORT_SUFFIXES[args.format]
-    if not args.out.lower().endswith(suffixes) or len(os.path.basename(args.out)) <= len(suffixes[0]):
-        raise UsageError(f"--format {args.format} writes a {suffixes[0]} file; got --out {args.out!r} "
-                         f"(name it like exercise{suffixes[0]})")
-    if os.path.isdir(args.out):
-        raise UsageError(f"--out {args.out!r} is a folder; give the file to write, like {args.out}/exercise{suffixes[0]}")
-    ranges = dict(parse_range(pair) for pair in args.ranges)
-    from .show.export import export
-
-    path = export(args.expression, ranges, args.students, args.seed, args.format, args.out)
-    print(f"wrote {path} ({args.students} variants, format {args.format})", file=sys.stderr)
-    return 0
-
-
 def run_quiz(args: argparse.Namespace) -> int:
     """Ask for every hidden gradient in turn; judge each answer; a hint after a wrong one; the score."""
     from .teach.quiz import quiz
