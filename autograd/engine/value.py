@@ -36,6 +36,10 @@ _new = object.__new__
 _get_data = attrgetter("data")
 
 
+class FloatOverflowError(OverflowError, ValueError):
+    """A number or an op's result too large for a float; a ``ValueError`` too (the input was out of range)."""
+
+
 def as_float(x: object, what: str = "Value") -> float:
     """``x`` as a float if it is a real number (int, float, bool, a numpy scalar), else TypeError.
 
@@ -52,7 +56,9 @@ def as_float(x: object, what: str = "Value") -> float:
         try:
             return float(x)  # type: ignore[arg-type]  # a real number, checked above
         except OverflowError:
-            raise OverflowError(f"{what}: {x!r:.40} is too large for a float (largest about 1.8e308)") from None
+            shown = f"an int of {len(str(x)) if x.bit_length() < 4000 else 'over 1200'} digits" if isinstance(x, int) \
+                else f"{x!r:.40}"
+            raise FloatOverflowError(f"{what}: {shown} is too large for a float (largest about 1.8e308)") from None
     raise TypeError(
         f"{what} needs a real number (int, float, bool or a numpy scalar), "
         f"got {type(x).__name__}: {x!r:.40}"
@@ -432,7 +438,7 @@ def _compute(op: Op, operands: str, indent: str) -> list[str]:
              for k, (condition, error, _) in enumerate(op.domain)]
     if op.overflow:
         lines += ["try:", f"    out = {op.forward}", "except OverflowError:",
-                  f"    raise OverflowError(OVERFLOW.format(op=OP, {names})) from None"]
+                  f"    raise FloatOverflowError(OVERFLOW.format(op=OP, {names})) from None"]
     else:
         lines.append(f"out = {op.forward}")
     return [indent + line for line in lines]
@@ -483,6 +489,7 @@ def _install(op: Op) -> None:
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)  # readable tracebacks
     namespace: dict[str, Any] = {
         "math": math, "Value": Value, "_node": _node, "_with_consts": _with_consts, "as_float": as_float, "_param": _param,
+        "FloatOverflowError": FloatOverflowError,
         "OP": op, "OP_CONSTANT_FIRST": op.with_constant_first(), "OVERFLOW": op.overflow,
         **{f"MESSAGE_{k}": message for k, (_, _, message) in enumerate(op.domain)},
         **{f"DEFAULT_{name}": default for name, default in op.params},
