@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from .engine.arguments import check_int, check_real  # for nn's argument checks; not in __all__
 from .engine.custom import check_op, custom_op
 from .engine.files import write_atomically
 from .engine.functional import grad, hessian, jacobian, jvp, mode_costs

@@ -19,7 +19,7 @@ from . import losses
 from .module import Module
 
 # Losses whose batch value is the mean of per-sample values, and how a target enters the code.
-PER_SAMPLE = {"mse": "input", "hinge": "label", "bce": "label", "bce_with_logits": "label",
+PER_SAMPLE = {"mse": "input", "hinge": "label", "bce": "label", "binary_cross_entropy": "label", "bce_with_logits": "label",
               "softmax_cross_entropy": "label"}
 MAX_LABELS = 16  # a function per distinct label for the classification losses
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
-from autograd import Value, activations
+from autograd import Value, activations, check_int
 
 from .module import Module
 
@@ -36,6 +36,9 @@ def _rng(seed: int | random.Random | None) -> random.Random:
 
 
 def _checked(x: Input, nin: int) -> Input:
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__len__") or not hasattr(x, "__getitem__"):
+        raise TypeError(f"a layer of {nin} inputs takes a list of {nin} numbers or Values, "
+                        f"got {type(x).__name__}: {x!r:.40}" + (f" (write [{x!r}])" if nin == 1 else ""))
     if len(x) != nin:
         raise ValueError(f"this layer takes {nin} inputs, got {len(x)}")
     return x
@@ -50,8 +53,7 @@ class Neuron(Module):
     """
 
     def __init__(self, nin: int, activation: str | None = "relu", seed: int | random.Random | None = None) -> None:
-        if not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"a neuron needs at least one input, got nin={nin!r}")
+        check_int(nin, "nin (a neuron's number of inputs)", 1)
         rng = _rng(seed)
         self.w = [Value(rng.uniform(-1.0, 1.0)) for _ in range(nin)]
         self.b = Value(0.0)
@@ -82,8 +84,7 @@ class Layer(Module):
 
     def __init__(self, nin: int, nout: int, activation: str | None = "relu",
                  seed: int | random.Random | None = None) -> None:
-        if not isinstance(nout, int) or nout < 1:
-            raise ValueError(f"a layer needs at least one neuron, got nout={nout!r}")
+        check_int(nout, "nout (a layer's number of neurons)", 1)
         rng = _rng(seed)
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
         self._act = _activation(activation)
@@ -119,8 +120,16 @@ class MLP(Module):
 
     def __init__(self, nin: int, sizes: Sequence[int], activation: str | None = "relu",
                  output_activation: str | None = None, seed: int | random.Random | None = None) -> None:
+        check_int(nin, "nin (the number of inputs)", 1)
+        if isinstance(sizes, (int, float)):
+            raise TypeError(f"sizes is a list of layer widths, got the number {sizes!r}: "
+                            f"MLP({nin}, [{sizes!r}]) is one layer of {sizes!r}, e.g. MLP(2, [16, 16, 1])")
+        if not isinstance(sizes, Sequence) or isinstance(sizes, str):
+            raise TypeError(f"sizes is a list of layer widths like [16, 16, 1], got {type(sizes).__name__}")
         if not sizes:
             raise ValueError("an MLP needs at least one layer size, e.g. MLP(2, [16, 16, 1])")
+        for k, size in enumerate(sizes):
+            check_int(size, f"sizes[{k}] (a layer's width)", 1)
         _activation(activation)
         _activation(output_activation)
         rng = _rng(seed)

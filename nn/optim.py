@@ -10,26 +10,34 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from autograd import Value
+from autograd import Value, check_int, check_real
 
 
 class Optimizer:
     """Holds the parameters, the learning rate and per-parameter state (lists of floats)."""
 
     def __init__(self, parameters: Iterable[Value], lr: float, **hyper: float) -> None:
+        kind = type(self).__name__
+        if callable(getattr(parameters, "parameters", None)):
+            raise TypeError(f"{kind} takes the parameters (a list of Values): pass model.parameters(), "
+                            f"not the {type(parameters).__name__} itself")
+        if not isinstance(parameters, Iterable) or isinstance(parameters, (str, bytes, Value)):
+            raise TypeError(f"{kind}: parameters must be a list of Values (model.parameters()), "
+                            f"got {type(parameters).__name__}")
         self.params = list(parameters)
         if not self.params:
-            raise ValueError(f"{type(self).__name__} got no parameters to optimize")
+            raise ValueError(f"{kind} got no parameters to optimize")
         bad = [p for p in self.params if not isinstance(p, Value)]
         if bad:
-            raise TypeError(f"{type(self).__name__} optimizes Values, got {type(bad[0]).__name__}")
-        for name, value in {"lr": lr, **hyper}.items():
-            if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
-                raise ValueError(f"{type(self).__name__}: {name} must be a finite number >= 0, got {value!r}")
-        self.lr = float(lr)
-        self.hyper = {name: float(value) for name, value in hyper.items()}
+            raise TypeError(f"{kind}: parameters must be Values, got {type(bad[0]).__name__}")
+        self.lr = self._checked("lr", lr)
+        self.hyper = {name: self._checked(name, value) for name, value in hyper.items()}
         self.steps = 0
         self.state: dict[str, list[float]] = {}
+
+    def _checked(self, name: str, value: object) -> float:
+        """A learning rate or hyperparameter: a finite number >= 0 (a beta below 1), else ValueError naming it."""
+        return check_real(value, f"{type(self).__name__}: {name}", 0, below=1 if name.startswith("beta") else None)
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0."""
@@ -68,9 +76,11 @@ class Optimizer:
                 f"this state does not fit this {type(self).__name__} optimizer of {len(self.params)} parameters "
                 f"(it needs lr, hyper with {', '.join(self.hyper)}, steps, and one buffer entry per parameter)"
             )
-        self.lr, self.steps = float(state["lr"]), int(state["steps"])
-        self.hyper = {name: float(value) for name, value in state["hyper"].items()}
-        self.state = {name: [float(x) for x in values] for name, values in state["state"].items()}
+        lr = self._checked("lr", state["lr"])
+        hyper = {name: self._checked(name, value) for name, value in state["hyper"].items()}
+        steps = check_int(state["steps"], "steps", 0)
+        buffers = {name: [check_real(x, f"state[{name!r}]") for x in values] for name, values in state["state"].items()}
+        self.lr, self.steps, self.hyper, self.state = lr, steps, hyper, buffers
 
     def __repr__(self) -> str:
         hyper = "".join(f", {k}={v:g}" for k, v in self.hyper.items())
@@ -130,9 +140,10 @@ class Adam(Optimizer):
 
     def __init__(self, parameters: Iterable[Value], lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.0) -> None:
+        if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
+            raise ValueError(f"{type(self).__name__}: betas must be a pair of numbers in [0, 1) like (0.9, 0.999), "
+                             f"got {betas!r:.60}")
         super().__init__(parameters, lr, beta1=betas[0], beta2=betas[1], eps=eps, weight_decay=weight_decay)
-        if not (betas[0] < 1 and betas[1] < 1):
-            raise ValueError(f"{type(self).__name__}: betas must be below 1, got {betas}")
 
     def update(self, i: int, x: float, g: float) -> float:
         h = self.hyper
@@ -163,6 +174,9 @@ class Schedule:
     """Sets ``optimizer.lr`` from the epoch count: call ``step()`` once per epoch, after the optimizer's."""
 
     def __init__(self, optimizer: Optimizer) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(self).__name__}: optimizer must be an Optimizer (like SGD(model.parameters())), "
+                            f"got {type(optimizer).__name__}")
         self.optimizer = optimizer
         self.base_lr = optimizer.lr
         self.epoch = 0
@@ -181,7 +195,7 @@ class StepLR(Schedule):
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
         super().__init__(optimizer)
-        self.step_size, self.gamma = step_size, gamma
+        self.step_size, self.gamma = check_int(step_size, "step_size", 1), check_real(gamma, "gamma", 0)
 
     def lr_at(self, epoch: int) -> float:
         return self.base_lr * self.gamma ** (epoch // self.step_size)
@@ -196,7 +210,8 @@ class LinearLR(Schedule):
     def __init__(self, optimizer: Optimizer, start_factor: float = 1.0, end_factor: float = 0.0,
                  total_iters: int = 100) -> None:
         super().__init__(optimizer)
-        self.start, self.end, self.total = start_factor, end_factor, total_iters
+        self.start, self.end = check_real(start_factor, "start_factor", 0), check_real(end_factor, "end_factor", 0)
+        self.total = check_int(total_iters, "total_iters", 1)
         optimizer.lr = self.base_lr * start_factor
 
     def lr_at(self, epoch: int) -> float:
@@ -208,7 +223,7 @@ class CosineLR(Schedule):
 
     def __init__(self, optimizer: Optimizer, t_max: int, eta_min: float = 0.0) -> None:
         super().__init__(optimizer)
-        self.t_max, self.eta_min = t_max, eta_min
+        self.t_max, self.eta_min = check_int(t_max, "t_max", 1), check_real(eta_min, "eta_min", 0)
 
     def lr_at(self, epoch: int) -> float:
         return self.eta_min + (self.base_lr - self.eta_min) * (1 + math.cos(math.pi * epoch / self.t_max)) / 2

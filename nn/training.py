@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from autograd import Value
+from autograd import Value, check_int, check_real
 
 from . import live as live_plot
 from . import losses
@@ -20,6 +20,7 @@ LOSSES: dict[str, Callable] = {
     "hinge": losses.hinge,
     "mse": losses.mse,
     "bce": losses.binary_cross_entropy,
+    "binary_cross_entropy": losses.binary_cross_entropy,
     "bce_with_logits": losses.bce_with_logits,
     "softmax_cross_entropy": losses.softmax_cross_entropy,
 }
@@ -69,6 +70,8 @@ def accuracy(model: Module, X: Sequence[Sequence[float]], y: Sequence[int], thre
     """
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
+    if len(X) == 0:
+        raise ValueError("accuracy needs at least one row in X (and its label in y), got none")
     predicted = predict(model, X, threshold)
     return sum(p == _as_class(t) for p, t in zip(predicted, y)) / len(y)
 
@@ -127,11 +130,7 @@ def fit(
     >>> len(history.loss), history.stopped
     (3, None)
     """
-    loss_fn = LOSSES.get(loss) if isinstance(loss, str) else loss
-    if loss_fn is None or not callable(loss_fn):
-        raise ValueError(f"unknown loss {loss!r}; use one of {', '.join(LOSSES)} or a function")
-    if len(X) != len(y) or not X:
-        raise ValueError(f"fit needs as many labels as rows (and at least one): {len(X)} rows, {len(y)} labels")
+    loss_fn = _check_fit_arguments(model, X, y, loss, optimizer, epochs, batch_size, l2, schedule)
     targets = [2 * t - 1 if t in (0, 1) else t for t in y] if loss == "hinge" else list(y)
     parameters = model.parameters()
     optimizer = optimizer or SGD(parameters, lr=0.1)
@@ -196,6 +195,51 @@ def fit(
     if plot is not None and history.loss:
         throttle.finish(lambda: plot.update(history))
     return history
+
+
+MANY_OUTPUTS = {"softmax_cross_entropy"}  # named losses of one list of logits per row; the others take one output
+
+
+def _check_fit_arguments(model: Module, X: Sequence[Sequence[float]], y: Sequence[int | float], loss: str | Callable,
+                         optimizer: Optimizer | None, epochs: int, batch_size: int | None, l2: float,
+                         schedule: Schedule | None) -> Callable:
+    """fit's arguments, each checked before training starts; returns the loss function."""
+    if not isinstance(model, Module):
+        raise TypeError(f"fit: model must be an nn Module (like MLP(2, [8, 1])), got {type(model).__name__}")
+    loss_fn = LOSSES.get(loss) if isinstance(loss, str) else loss
+    if loss_fn is None or not callable(loss_fn):
+        raise ValueError(f"unknown loss {loss!r}; use one of {', '.join(LOSSES)} or a function")
+    for name, rows in (("X", X), ("y", y)):
+        if isinstance(rows, (str, bytes)) or not hasattr(rows, "__len__"):
+            raise TypeError(f"fit: {name} must be a list (or array) of rows, got {type(rows).__name__}")
+    if len(X) != len(y) or len(X) == 0:
+        raise ValueError(f"fit needs as many labels y as rows X (and at least one): {len(X)} rows, {len(y)} labels")
+    check_int(epochs, "epochs", 0)
+    if batch_size is not None:
+        check_int(batch_size, "batch_size (None for the full batch)", 1)
+    check_real(l2, "l2", 0)
+    if optimizer is not None and not isinstance(optimizer, Optimizer):
+        raise TypeError(f"fit: optimizer must be an Optimizer (like SGD(model.parameters())), got {type(optimizer).__name__}")
+    if schedule is not None and not isinstance(schedule, Schedule):
+        raise TypeError(f"fit: schedule must be a Schedule (like StepLR(optimizer, 10)), got {type(schedule).__name__}")
+    if isinstance(loss, str):
+        count = _output_count(model, X[0])
+        if loss in MANY_OUTPUTS and count < 2:
+            raise ValueError(f"loss {loss!r} needs one output per class (2 or more), but the model has {count} output; "
+                             "give its last layer one neuron per class, or use loss='bce_with_logits' for two classes")
+        if loss not in MANY_OUTPUTS and count != 1:
+            raise ValueError(f"loss {loss!r} needs a model with one output, but it has {count}; "
+                             "use loss='softmax_cross_entropy' for one output per class")
+    return loss_fn
+
+
+def _output_count(model: Module, x: Sequence[float]) -> int:
+    """How many numbers the model gives per row: an MLP's last width, else one forward pass tells."""
+    sizes = getattr(model, "sizes", None)
+    if isinstance(sizes, list) and sizes:
+        return sizes[-1]
+    outputs = model(x)
+    return len(outputs) if isinstance(outputs, list) else 1
 
 
 def _progress(epochs: int, show: bool):

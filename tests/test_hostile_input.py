@@ -92,3 +92,148 @@ def test_load_state_dict_takes_numpy_scalars_and_names_odd_keys():
     assert model.state_dict() == {"layers.0.neurons.0.w.0": 1.5, "layers.0.neurons.0.b": 2.0}
     with pytest.raises(StateError, match=r"names are str .* got 1"):
         model.load_state_dict({1: 2})
+
+
+# ---- 6: control characters in labels ----
+
+def test_a_newline_or_escape_in_a_label_never_splits_a_line_or_reaches_the_terminal():
+    from autograd import explain, text_graph
+
+    x, w = Value(2.0, "x\n1"), Value(3.0, "\x1b[31mred")
+    y = x * w
+    y.label = "y"
+    y.backward()
+    text = str(explain(y)) + "\n" + text_graph(y)
+    assert "\x1b" not in text
+    assert "dy/d(x\\n1) += dy/dy * dy/d(x\\n1) = 1.0 * 3.0 = 3.0" in text.replace("∂", "d")
+    assert all(line.count("\\x1b[31mred") <= 2 for line in text.splitlines())
+
+
+# ---- 14, 15 and issue 22 item 9: nn arguments ----
+
+def _xor():
+    from nn import data
+
+    return data.make_xor(12, seed=0)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda m, X, y: __import__("nn").fit(m, X, y, epochs=-1), ValueError, r"epochs must be an int >= 0, got -1"),
+    (lambda m, X, y: __import__("nn").fit(m, X, y, l2=-5), ValueError, r"l2 must be a finite number >= 0, got -5"),
+    (lambda m, X, y: __import__("nn").fit(m, X, y, l2=math.nan), ValueError, r"l2 must be a finite number >= 0, got nan"),
+    (lambda m, X, y: __import__("nn").fit(m, X, y, batch_size=0), ValueError, r"batch_size .* must be an int >= 1, got 0"),
+    (lambda m, X, y: __import__("nn").fit(m, X, y, loss="softmax_cross_entropy"), ValueError,
+     r"'softmax_cross_entropy' needs one output per class \(2 or more\), but the model has 1 output"),
+    (lambda m, X, y: __import__("nn").fit(MLP(2, [3], seed=0), X, y, loss="mse"), ValueError,
+     r"loss 'mse' needs a model with one output, but it has 3"),
+    (lambda m, X, y: MLP(2, [1])(3), TypeError, r"a layer of 2 inputs takes a list of 2 numbers or Values, got int: 3"),
+    (lambda m, X, y: MLP(2, 3), TypeError, r"sizes is a list of layer widths, got the number 3: MLP\(2, \[3\]\)"),
+    (lambda m, X, y: __import__("nn").optim.SGD(m, lr=0.1), TypeError, r"pass model\.parameters\(\), not the MLP itself"),
+    (lambda m, X, y: __import__("nn").optim.Adam(m.parameters(), betas=(0.9,)), ValueError, r"betas must be a pair"),
+    (lambda m, X, y: __import__("nn").accuracy(m, [], []), ValueError, r"accuracy needs at least one row"),
+    (lambda m, X, y: __import__("nn").optim.StepLR(__import__("nn").optim.SGD(m.parameters()), step_size=0), ValueError,
+     r"step_size must be an int >= 1, got 0"),
+    (lambda m, X, y: __import__("nn").optim.StepLR(__import__("nn").optim.SGD(m.parameters()), 1, gamma=-1), ValueError,
+     r"gamma must be a finite number >= 0, got -1"),
+    (lambda m, X, y: __import__("nn").optim.LinearLR(__import__("nn").optim.SGD(m.parameters()), total_iters=0), ValueError,
+     r"total_iters must be an int >= 1, got 0"),
+])
+def test_a_learners_mistake_in_nn_is_named(call, error, message):
+    X, y = _xor()
+    with pytest.raises(error, match=message):
+        call(MLP(2, [4, 1], seed=0), X, y)
+
+
+def test_fit_takes_numpy_arrays_and_the_readmes_loss_name():
+    np = pytest.importorskip("numpy")
+    from nn import fit
+
+    X, y = _xor()
+    history = fit(MLP(2, [4, 1], output_activation="sigmoid", seed=0), np.array(X), np.array(y),
+                  loss="binary_cross_entropy", epochs=2, progress=False)
+    assert len(history.loss) == 2 and all(math.isfinite(v) for v in history.loss)
+
+
+def test_an_optimizers_state_with_a_nan_lr_is_refused_as_the_constructor_does():
+    from nn import optim
+
+    sgd = optim.SGD(MLP(2, [1], seed=0).parameters(), lr=0.1)
+    state = sgd.state_dict()
+    state["lr"] = math.nan
+    with pytest.raises(ValueError, match="lr must be a finite number >= 0, got nan"):
+        sgd.load_state_dict(state)
+    assert sgd.lr == 0.1
+
+
+# ---- 16: gradcheck's arguments ----
+
+@pytest.mark.parametrize("eps", [0, math.nan, -1])
+def test_gradcheck_refuses_a_step_that_is_no_step(eps):
+    from autograd import gradcheck
+
+    with pytest.raises(ValueError, match=f"eps must be a finite number > 0 and < 1, got {float(eps)}"):
+        gradcheck(lambda x: x.log(), [1.0], eps=eps)
+
+
+def test_gradcheck_shrinks_a_step_that_crosses_the_domain_and_takes_one_value():
+    from autograd import gradcheck
+
+    report = gradcheck(lambda x: x.log(), [1e-12])
+    assert report.ok and report.inputs[0].analytic == 1e12
+    assert gradcheck(lambda x: x * x, Value(3.0, "x")).inputs[0].name == "x"
+
+
+# ---- 17, 18: engine arguments ----
+
+@pytest.mark.parametrize("name", ["quiz", "explain", "draw", "text_graph"])
+def test_a_number_where_a_graph_is_needed_says_a_value_is_needed(name):
+    import autograd
+
+    with pytest.raises(TypeError, match=r"root must be a Value \(the result of a computation"):
+        getattr(autograd, name)(5)
+
+
+def test_a_label_set_later_is_checked_as_the_constructor_does():
+    v = Value(1.0)
+    with pytest.raises(TypeError, match="label must be a str, got int"):
+        v.label = 5
+    assert v.label == ""
+
+
+@pytest.mark.parametrize("digits", [0, 100, -5, "4", 2.0])
+def test_digits_is_an_int_from_1_to_17_everywhere(digits):
+    from autograd import explain
+
+    y = Value(2.0, "x") * 3
+    with pytest.raises((TypeError, ValueError), match="digits .* must be an int from 1 to 17"):
+        explain(y, digits)
+
+
+def test_a_huge_int_is_said_to_be_huge_not_shown_cut():
+    with pytest.raises(ValueError, match="an int of 401 digits is too large for a float"):
+        Value(10**400)
+
+
+def test_a_custom_op_dividing_by_zero_names_the_op():
+    from autograd import custom_op
+
+    inverse = custom_op("inverse", lambda x: 1 / x, lambda x, out: -out * out)
+    with pytest.raises(ZeroDivisionError, match=r"custom op 'inverse': its forward divides by zero at 0\.0"):
+        inverse(Value(0.0))
+
+
+def test_silent_no_ops_now_say_what_is_missing():
+    from autograd import nudge, paths
+
+    x = Value(3.0, "x")
+    y = x * x
+    with pytest.raises(ValueError, match=r"call root\.backward\(\) first"):
+        nudge(y, x, 0.1)
+    with pytest.raises(ValueError, match="leaf 'z' is not in the graph under the root"):
+        paths(y, Value(1.0, "z"))
+    with pytest.raises(ValueError, match="limit must be an int >= 1, got -1"):
+        paths(y, x, limit=-1)
+    with pytest.raises(ValueError, match="clamp lo must be a number, got nan"):
+        Value(1.0).clamp(math.nan, 1)
+    with pytest.raises(ValueError, match="leaky_relu slope must be a number, got nan"):
+        Value(1.0).leaky_relu(math.nan)

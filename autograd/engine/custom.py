@@ -50,8 +50,8 @@ def custom_op(name: str, forward: Callable[..., float], derivative: Callable[...
         if len(args) != len(inputs):
             raise TypeError(f"custom op {name!r} takes {len(inputs)} input(s) ({', '.join(inputs)}), got {len(args)}")
         xs = [_data_of(arg, name) for arg in args]
-        out = as_float(forward(*xs), f"custom op {name!r}: forward's result")
-        local = derivative(*xs, out=out)
+        out = as_float(_named_errors(name, "forward", forward, xs), f"custom op {name!r}: forward's result")
+        local = _named_errors(name, "derivative", derivative, xs, out)
         local = list(local) if isinstance(local, (tuple, list)) else [local]  # type: ignore[list-item]
         if len(local) != len(args):
             raise ValueError(f"custom op {name!r}: derivative must give {len(args)} number(s), "
@@ -65,6 +65,21 @@ def custom_op(name: str, forward: Callable[..., float], derivative: Callable[...
     apply.__doc__ = f"The custom op {name!r} of {', '.join(inputs)}."
     apply.op = op  # type: ignore[attr-defined]
     return apply
+
+
+def _named_errors(name: str, what: str, function: Callable[..., object], xs: list[float],
+                  out: float | None = None) -> object:
+    """``function(*xs)`` (with ``out=`` for a derivative); an arithmetic error names the op and the point."""
+    try:
+        return function(*xs) if out is None else function(*xs, out=out)
+    except ZeroDivisionError as error:
+        raise ZeroDivisionError(f"custom op {name!r}: its {what} divides by zero at {_point(xs)}") from error
+    except (ArithmeticError, ValueError) as error:
+        raise ValueError(f"custom op {name!r}: its {what} fails at {_point(xs)}: {error}") from error
+
+
+def _point(xs: list[float]) -> str:
+    return ", ".join(repr(x) for x in xs)
 
 
 def _input_names(forward: Callable[..., float]) -> tuple[str, ...]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .arguments import check_int
+
 
 def format_number(x: float, digits: int = 4) -> str:
     """``x`` to ``digits`` significant digits, always recognisable as a float.
@@ -11,6 +13,8 @@ def format_number(x: float, digits: int = 4) -> str:
     >>> format_number(0.70710678), format_number(2.0), format_number(1e-9)
     ('0.7071', '2.0', '1e-09')
     """
+    if type(digits) is not int or not 1 <= digits <= 17:  # every picture, page and explanation passes here
+        check_int(digits, "digits (significant digits shown)", 1, 17)
     text = f"{x:.{digits}g}"
     return text if any(c in text for c in ".en") else text + ".0"
 

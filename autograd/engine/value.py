@@ -23,6 +23,7 @@ from operator import attrgetter, mul
 from typing import TYPE_CHECKING, Any, Union
 
 from . import graph
+from .arguments import is_numpy_real as _is_numpy_real
 from .formatting import format_constant, format_number
 from .modes import MODE, AnomalyError
 from .ops import BY_NAME, LEAF, TABLE, Op
@@ -66,11 +67,6 @@ def as_float(x: object, what: str = "Value") -> float:
     )
 
 
-def _is_numpy_real(x: object) -> bool:
-    dtype = getattr(x, "dtype", None)
-    return getattr(dtype, "kind", "") in ("b", "i", "u", "f") and getattr(x, "shape", None) == ()
-
-
 def _data_of(x: object, op: str) -> float:
     """An operand's number: a Value's data or a constant; TypeError naming ``op`` otherwise."""
     if isinstance(x, Value):
@@ -88,7 +84,7 @@ def _node(data: float, op: Op, parents: tuple[Value, ...] | Value,
     out = _new(Value)
     out.data = data
     out.grad = 0.0
-    out.label = ""
+    out._label = ""
     if MODE.plain:
         out.op, out._parents, out._local_grads = op, parents, local_grads
         return out
@@ -121,10 +117,10 @@ class Value:
     (10.0, 7.0)
     """
 
-    __slots__ = ("data", "grad", "label", "op", "_parents", "_local_grads", "_consts")
+    __slots__ = ("data", "grad", "_label", "op", "_parents", "_local_grads", "_consts")
     data: float
     grad: float
-    label: str
+    _label: str
     op: Op  # LEAF ('') for a leaf
     _parents: tuple[Value, ...] | Value  # bare when there is one parent: see graph.py
     _local_grads: tuple[float, ...] | float
@@ -174,14 +170,23 @@ class Value:
         # END op methods
 
     def __init__(self, data: float, label: str = "") -> None:
-        if not isinstance(label, str):
-            raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r:.40}")
+        self.label = label
         self.data = as_float(data)
         self.grad = 0.0
-        self.label = label
         self.op = LEAF
         self._parents = ()
         self._local_grads = ()
+
+    @property
+    def label(self) -> str:
+        """The name pictures and explanations give this Value ('' for none: a name is made up)."""
+        return self._label
+
+    @label.setter
+    def label(self, label: str) -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r:.40}")
+        self._label = label
 
     # ---- the graph, as the public API shows it ----
 
@@ -422,7 +427,10 @@ SUM, DOT = BY_NAME["sum"], BY_NAME["dot"]
 
 
 def _param(value: object, default: float, what: str) -> float:
-    return default if value is None else as_float(value, what)
+    number = default if value is None else as_float(value, what)
+    if number != number:
+        raise ValueError(f"{what} must be a number, got nan")
+    return number
 
 
 def _reflected(method: str) -> str:

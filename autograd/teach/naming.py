@@ -36,12 +36,27 @@ def node_names(root: Value) -> dict[Value, str]:
     names: dict[Value, str] = {}
     taken: set[str] = set()
     for k, node in enumerate(reversed(topological_order(root))):
-        name = node.label or _auto_name(node, names, k)
+        name = shown_label(node.label) if node.label else _auto_name(node, names, k)
         if name in taken:
             name = next(f"{name}#{n}" for n in range(2, len(taken) + 3) if f"{name}#{n}" not in taken)
         taken.add(name)
         names[node] = name
     return names
+
+
+MAX_LABEL = 60  # characters of a label shown: a longer one is cut (a suffix keeps names distinct)
+
+
+def shown_label(label: str) -> str:
+    """A label as text shows it: control characters escaped (a newline or a terminal escape
+    never splits a line or reaches the terminal raw), and at most 60 characters.
+
+    >>> shown_label("x\\n1"), shown_label("\\x1b[31mred"), shown_label("w" * 70)[-3:]
+    ('x\\\\n1', '\\\\x1b[31mred', 'ww…')
+    """
+    if not label.isprintable():
+        label = "".join(c if c.isprintable() else repr(c)[1:-1] for c in label)
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
 
 
 # nn's parameter labels: ``L1.n3.w2`` (a weight) and ``L1.n3.b`` (a bias) of the neuron ``L1.n3``.

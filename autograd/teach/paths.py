@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..engine.arguments import check_int, check_real
 from ..engine.formatting import format_number
 from ..engine.graph import edges, topological_order
 from ..engine.replay import replay
-from ..engine.value import Value, as_float
+from ..engine.value import Value
 from .naming import node_names
 
 
@@ -50,8 +51,10 @@ def paths(root: Value, leaf: Value, limit: int = 1000) -> list[GraphPath]:
     x -> x*x -> x*x + 2*x: 3.0 * 1.0 = 3.0
     """
     if not isinstance(leaf, Value) or not isinstance(root, Value):
-        raise TypeError("paths needs the output and an input, both Values: paths(loss, w)")
+        raise TypeError("paths needs the output and an input, both Values: paths(loss, w) (root and leaf)")
+    check_int(limit, "limit", 1)
     order = topological_order(root)
+    _check_in_graph(order, leaf, "paths")
     counts = _path_counts(order, leaf)
     total = counts.get(root, 0)
     if total > limit:
@@ -68,6 +71,13 @@ def paths(root: Value, leaf: Value, limit: int = 1000) -> list[GraphPath]:
             if counts.get(parent):
                 stack.append((parent, (*route, parent), (*local_grads, local), (*slots, k)))
     return found
+
+
+def _check_in_graph(order: list[Value], leaf: Value, what: str) -> None:
+    """``ValueError`` unless ``leaf`` is a node of the graph under the root."""
+    if leaf not in set(order):
+        raise ValueError(f"leaf {node_names(leaf)[leaf]!r} is not in the graph under the root: "
+                         f"{what} needs a Value the root was computed from")
 
 
 def _path_counts(order: list[Value], leaf: Value) -> dict[Value, int]:
@@ -94,7 +104,11 @@ def nudge(root: Value, leaf: Value, h: float) -> tuple[float, float]:
     >>> round(change, 6), predicted
     (0.0601, 0.06)
     """
-    h = as_float(h, "nudge h")
-    if leaf not in set(topological_order(root)):
-        raise ValueError(f"{node_names(leaf)[leaf]!r} is not in the graph under the output: nudge it where it is used")
+    h = check_real(h, "h (the nudge)")
+    if not isinstance(leaf, Value):
+        raise TypeError(f"leaf must be a Value of the graph, got {type(leaf).__name__}")
+    _check_in_graph(topological_order(root), leaf, "nudge")
+    if root.grad == 0.0:
+        raise ValueError("nudge compares with leaf.grad, which backward() fills: call root.backward() first "
+                         "(the root's grad is still 0.0)")
     return replay(root, {leaf: leaf.data + h}) - root.data, leaf.grad * h
