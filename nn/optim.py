@@ -29,7 +29,7 @@ class Optimizer:
             raise ValueError(f"{kind} got no parameters to optimize")
         bad = [p for p in self.params if not isinstance(p, Value)]
         if bad:
-            raise TypeError(f"{kind}: parameters must be Values, got {type(bad[0]).__name__}")
+            raise TypeError(f"{kind} optimizes Values: parameters must be Values, got {type(bad[0]).__name__}")
         self.lr = self._checked("lr", lr)
         self.hyper = {name: self._checked(name, value) for name, value in hyper.items()}
         self.steps = 0

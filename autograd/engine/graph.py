@@ -57,10 +57,8 @@ def topological_order_of(roots: list[Value]) -> list[Value]:
     >>> [n.label or n.op for n in topological_order_of([b, c])]
     ['+', '*', 'a']
     """
-    from .value import Value  # here: value imports this module
-
     for root in roots:
-        if not isinstance(root, Value):
+        if not hasattr(root, "_parents"):  # every Value has parents, () for a leaf (value.py imports this module)
             raise TypeError(f"root must be a Value (the result of a computation, like y = x * w), "
                             f"got {type(root).__name__}: {root!r:.40}")
     order = []
