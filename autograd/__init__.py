@@ -17,7 +17,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .engine.arguments import check_int, check_real  # for nn's argument checks; not in __all__
+from .engine.arguments import check_int as check_int  # for nn's argument checks; not in __all__
+from .engine.arguments import check_real as check_real
 from .engine.custom import check_op, custom_op
 from .engine.files import write_atomically
 from .engine.functional import grad, hessian, jacobian, jvp, mode_costs

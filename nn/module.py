@@ -6,7 +6,7 @@ import json
 import math
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from autograd import Value, write_atomically
@@ -142,12 +142,12 @@ def _named(item: object, name: str) -> Iterator[tuple[str, Value]]:
             yield from _named(element, f"{name}.{i}")
 
 
-def _finite_numbers(state: dict[str, object]) -> dict[str, float]:
+def _finite_numbers(state: Mapping[str, object]) -> dict[str, float]:
     """Each parameter's number as a float; ``StateError`` naming the first that is no finite real number."""
     numbers = {}
     for name, number in state.items():
         try:
-            value = math.nan if isinstance(number, bool) else Value(number).data  # as Value: int, float, numpy
+            value = math.nan if isinstance(number, bool) else Value(number).data  # type: ignore[arg-type]  # as Value: int, float, numpy
         except (TypeError, ValueError):
             value = math.nan
         if not math.isfinite(value):

@@ -52,7 +52,7 @@ def custom_op(name: str, forward: Callable[..., float], derivative: Callable[...
         xs = [_data_of(arg, name) for arg in args]
         out = as_float(_named_errors(name, "forward", forward, xs), f"custom op {name!r}: forward's result")
         local = _named_errors(name, "derivative", derivative, xs, out)
-        local = list(local) if isinstance(local, (tuple, list)) else [local]  # type: ignore[list-item]
+        local = list(local) if isinstance(local, (tuple, list)) else [local]
         if len(local) != len(args):
             raise ValueError(f"custom op {name!r}: derivative must give {len(args)} number(s), "
                              f"one per input ({', '.join(inputs)}), got {len(local)}")
