@@ -5,7 +5,8 @@
     chainrule ops        (every op, its derivative rule and its domain: a cheat sheet)
     chainrule web DIR    (a static site that runs chainrule itself in the browser)
 
-Bad input of any kind ends with exit status 2 and at most three lines on stderr.
+Bad input of any kind, or a write that fails, ends with exit status 2 and one line on stderr
+(on a terminal, a caret under the expression shows where).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import NoReturn
 
-from .engine.files import HTML_SUFFIXES
+from .engine.files import HTML_SUFFIXES, WriteError, write_target
 from .engine.formatting import format_number
 from .engine.graph import scratch_grads, topological_order
 from .engine.ops import cheat_sheet
@@ -90,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain_cmd.add_argument("--code", action="store_true",
                              help="also print the forward and backward pass as plain Python (to_python)")
     explain_cmd.add_argument("--step", action="store_true", help="pause for Enter between backward steps")
-    explain_cmd.add_argument("--style", choices=STYLES, default="text",
+    explain_cmd.add_argument("--style", choices=STYLES, default=None,
                              help="text (default), markdown (math in $...$) or latex (an align* block)")
     explain_cmd.add_argument("--digits", type=int, default=4, choices=range(1, 18), metavar="N",
                              help="significant digits shown (1-17, default 4)")
@@ -161,10 +162,20 @@ def check_options(args: argparse.Namespace) -> None:
     """Refuse options that do not go together, or a picture path with the wrong suffix, before anything prints."""
     if args.json and (args.tree or args.code):
         raise UsageError("--json prints JSON data only; --tree and --code print text: use them without --json")
+    if args.json and args.style is not None:
+        raise UsageError("--json prints JSON data; --style sets how text reads: use one of them")
+    args.style = args.style or "text"
     for option, suffixes in PICTURES:
         path = getattr(args, option)
-        if path and not path.lower().endswith(suffixes):
+        if path is None:
+            continue
+        name = os.path.basename(path)
+        if not name.lower().endswith(suffixes) or name.lower() in suffixes:
             raise UsageError(f"--{option} writes a {suffixes[0]} file; got {path!r} (name it like graph{suffixes[0]})")
+        try:
+            write_target(path)
+        except WriteError as error:
+            raise UsageError(f"--{option}: {error}") from None
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -197,12 +208,12 @@ def run_worksheet(args: argparse.Namespace) -> int:
 
     if not 1 <= args.count <= 50:
         return fail(f"--count must be from 1 to 50, got {args.count}", None, None)
-    try:
-        for path in write_worksheet(args.count, args.seed, args.out):
-            print(f"wrote {path}")
-    except (OSError, RuntimeError) as error:
-        print(f"chainrule: {error}", file=sys.stderr)
-        return 1
+    if not args.out.strip():
+        raise UsageError("--out needs a folder name, like --out sheets")
+    if os.path.exists(args.out) and not os.path.isdir(args.out):
+        raise UsageError(f"--out is the folder for worksheet.html and answers.html; {args.out!r} is a file")
+    for path in write_worksheet(args.count, args.seed, args.out):
+        print(f"wrote {path}")
     return 0
 
 
@@ -227,11 +238,7 @@ def run_export(args: argparse.Namespace) -> int:
 def run_web(args: argparse.Namespace) -> int:
     from .show.web import write_site
 
-    try:
-        site = write_site(args.folder)
-    except (OSError, RuntimeError) as error:
-        print(f"chainrule: {_one_line(str(error))}", file=sys.stderr)
-        return 1
+    site = write_site(args.folder)  # a failure is one line, exit 2, like every other
     print(f"wrote {site.index} ({site.megabytes:.1f} MB in all)")
     print(f"serve it with: python -m http.server --bind 127.0.0.1 --directory {args.folder} 8000")
     print("then open http://127.0.0.1:8000/ (any static server will do; the page requests nothing outside the folder)")
@@ -330,34 +337,64 @@ def write_pictures(out: Value, args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 fine, 2 bad input, 1 anything else)."""
+    """Run the command line; return the exit status (0 fine, 2 bad input or a failed write).
+
+    Whatever goes wrong is one line on stderr, never a traceback; output into a closed pipe
+    (``chainrule ops | head -1``) ends quietly.
+    """
+    try:
+        status = _run(argv)
+        sys.stdout.flush()  # here, not at exit: a full disk is reported like any other failed write
+        return status
+    except BrokenPipeError:
+        _drop_stdout()
+        return 0
+    except OSError as error:
+        _drop_stdout()
+        return fail(f"cannot write the output: {error.strerror or error}", None, None)
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit finds nothing left to fail on."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout replaced by a non-file object (tests)
+        pass
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
     except UsageError as error:
         return fail(str(error), None, None)
-    if args.command == "ops":
-        print(cheat_sheet())
-        return 0
-    if args.command == "worksheet":
-        return run_worksheet(args)
-    if args.command == "web":
-        return run_web(args)
     try:
+        if args.command == "ops":
+            print(cheat_sheet())
+            return 0
+        if args.command == "worksheet":
+            return run_worksheet(args)
+        if args.command == "web":
+            return run_web(args)
         return {"quiz": run_quiz, "export": run_export}.get(args.command, run_explain)(args)
     except (UsageError, ExpressionError, VariantError) as error:
-        return fail(str(error), getattr(error, "column", None), args.expression)
+        return fail(str(error), getattr(error, "column", None), getattr(args, "expression", None))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        raise
     except (OSError, RuntimeError, TimeoutError, ValueError) as error:
-        print(f"chainrule: {error}", file=sys.stderr)
-        return 1
+        if isinstance(error, OSError) and not isinstance(error, WriteError) and error.filename is None:
+            raise  # writing stdout failed: main says so
+        return fail(str(error), None, None)
 
 
 def fail(message: str, column: int | None, expression: str | None) -> int:
     """Report bad input in one line, plus the expression with a caret when it fits on a line."""
     print(f"chainrule: error: {_one_line(message)}", file=sys.stderr)
     shown = (expression or "").strip()
-    if column and shown and len(shown) <= 200 and shown.isprintable():
+    if column and shown and len(shown) <= 200 and shown.isprintable() and sys.stderr.isatty():  # else one line
         print(f"  {shown}\n  {' ' * (column - 1)}^", file=sys.stderr)
     return BAD_INPUT
 

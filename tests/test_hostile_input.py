@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import math
 import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -237,3 +240,120 @@ def test_silent_no_ops_now_say_what_is_missing():
         Value(1.0).clamp(math.nan, 1)
     with pytest.raises(ValueError, match="leaky_relu slope must be a number, got nan"):
         Value(1.0).leaky_relu(math.nan)
+
+
+# ---- 5: generated code's names ----
+
+@pytest.mark.parametrize("labels", [("ℌ", "H"), ("ﬁ", "fi"), ("max", "float"), ("min", "abs"), ("x²", "a\0b"),
+                                    ("math", "forward_backward")])
+def test_generated_code_names_are_distinct_identifiers_that_shadow_nothing(labels):
+    from autograd import compile
+
+    a, b = Value(-2.0, labels[0]), Value(3.0, labels[1])
+    y = (a + b) * a.relu() + abs(a) * b + a.clamp(-1, 1) + (a * b).tanh()
+    function = compile(y, [a, b])  # checked against the graph inside
+    y.backward()
+    value, grads = function(-2.0, 3.0)
+    assert value == y.data and grads == (a.grad, b.grad)
+
+
+# ---- 8, 9, 10, 11, 12, 13: the CLI ----
+
+def _cli(capsys, *argv: str) -> tuple[int, str, str]:
+    from autograd.cli import main
+
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (("1e309*x", "x=1"), "the number 1e309 is too large for a float"),
+    (("x*y", "x=1e308", "y=10"), "'x\\*y' gives inf: the number overflows a float"),
+    (("exp(x=1)", "x=1"), r"exp\(\) takes no keyword arguments"),
+    (("exp",), r"exp is a function: call it on a value, like exp\(x\)"),
+    (("leaky_relu(x, y)", "x=1", "y=2"), r"argument 2 is a parameter, a number written in the expression"),
+    (("x", "x=1", "--json", "--style", "latex"), "--json prints JSON data; --style sets how text reads"),
+    (("x*2", "x=1", "--svg", ".svg"), r"--svg writes a \.svg file; got '\.svg'"),
+])
+def test_the_cli_refuses_in_one_line_with_exit_2(capsys, argv, message):
+    import re
+
+    status, out, err = _cli(capsys, "explain", *argv)
+    assert status == 2 and out == ""
+    assert len(err.splitlines()) == 1 and re.search(message, err), err
+
+
+def test_names_are_read_as_python_reads_them_on_both_sides(capsys):
+    status, out, _ = _cli(capsys, "explain", "ｘ*2", "ｘ=1")
+    assert status == 0 and "df/dx = 2.0" in out.replace("∂", "d")
+
+
+def test_a_write_that_cannot_succeed_is_refused_before_any_output(capsys, tmp_path):
+    (tmp_path / "d.html").mkdir()
+    (tmp_path / "file").write_text("")
+    for option, path, message in (("--html", tmp_path / "d.html", "is a folder"),
+                                  ("--svg", tmp_path / "file" / "a.svg", "is a file, not a folder")):
+        status, out, err = _cli(capsys, "explain", "x*2", "x=1", option, str(path))
+        assert (status, out) == (2, "") and message in err and ".tmp" not in err and len(err.splitlines()) == 1
+
+
+def test_a_long_name_the_os_accepts_is_written(capsys, tmp_path):
+    path = tmp_path / ("a" * 240 + ".svg")
+    pytest.importorskip("graphviz")
+    from .conftest import require_program
+
+    require_program("dot", "apt-get install graphviz")
+    status, _, _ = _cli(capsys, "explain", "x*2", "x=1", "--svg", str(path))
+    assert status == 0 and path.read_text().startswith("<?xml")
+
+
+def test_a_symlink_is_written_through_and_a_link_to_a_non_file_refused(capsys, tmp_path):
+    from autograd import write_atomically
+
+    target = tmp_path / "target.txt"
+    target.write_text("old")
+    target.chmod(0o600)
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    write_atomically(link, b"new")
+    assert link.is_symlink() and target.read_text() == "new" and target.stat().st_mode & 0o777 == 0o600
+    folder_link = tmp_path / "folder.html"
+    folder_link.symlink_to(tmp_path)
+    with pytest.raises(OSError, match="folder.html' is a folder"):
+        write_atomically(folder_link, b"x")
+    status, _, err = _cli(capsys, "explain", "x*2", "x=1", "--html", str(folder_link))
+    assert status == 2 and "is a folder" in err
+
+
+def test_worksheet_out_must_be_a_folder(capsys, tmp_path):
+    (tmp_path / "file").write_text("")
+    status, _, err = _cli(capsys, "worksheet", "--out", str(tmp_path / "file"))
+    assert status == 2 and "is a file" in err and "Errno" not in err
+    status, _, err = _cli(capsys, "worksheet", "--out", "")
+    assert status == 2 and "--out needs a folder name" in err
+
+
+def _run_cli(*argv: str, stdout: object) -> subprocess.CompletedProcess[str]:
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run([sys.executable, "-m", "autograd.cli", *argv], stdout=stdout, stderr=subprocess.PIPE,
+                          text=True, env=env, timeout=60)
+
+
+def test_ops_into_a_full_device_is_one_line_and_exit_2():
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    with open("/dev/full", "w") as full:
+        done = _run_cli("ops", stdout=full)
+    assert done.returncode == 2 and done.stderr == "chainrule: error: cannot write the output: No space left on device\n"
+
+
+def test_ops_into_a_closed_pipe_ends_quietly():
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    reader = subprocess.Popen([sys.executable, "-m", "autograd.cli", "ops"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=env)
+    reader.stdout.close()  # like `| true`: nobody reads
+    _, err = reader.communicate(timeout=60)
+    assert reader.returncode == 0 and err == b""

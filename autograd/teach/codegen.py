@@ -15,9 +15,11 @@ forward is a Python function, not a table expression): ``to_python`` names the o
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Sequence
 
 from ..engine.graph import edges, scratch_grads, topological_order
@@ -182,13 +184,30 @@ def compile(root: Value, inputs: Sequence[Value], name: str = "forward_backward"
     return function
 
 
+# Names the generated code may not take for a node: Python's builtins (the op table's code calls
+# max, min, abs, float...) and the module it imports.
+BUILTIN_NAMES = frozenset(dir(builtins)) | {"math"}
+
+
 def _identifiers(order: list[Value], names: dict[Value, str], reserved: set[str]) -> dict[Value, str]:
-    """Each node's name as a distinct Python identifier: ``x*w`` -> ``x_w``, ``L1.n3.b`` -> ``L1_n3_b``."""
-    taken = set(reserved)
+    """Each node's name as a distinct Python identifier: ``x*w`` -> ``x_w``, ``L1.n3.b`` -> ``L1_n3_b``.
+
+    Names are compared as Python reads them (NFKC: ``ℌ`` is ``H``, ``x²`` is ``x2``), and none
+    shadows a builtin the code calls (a label ``max`` becomes ``max_2``).
+
+    >>> from autograd import Value
+    >>> a, b, c = Value(1.0, "ℌ"), Value(2.0, "H"), Value(3.0, "max")
+    >>> list(_identifiers([a, b, c], {a: "ℌ", b: "H", c: "max"}, set()).values())
+    ['H', 'H_2', 'max_2']
+    """
+    taken = set(reserved) | BUILTIN_NAMES
     ident = {}
     for node in order:
-        base = re.sub(r"\W+", "_", names[node]).strip("_") or "v"
-        if base[0].isdigit() or keyword.iskeyword(base) or base.startswith("d_"):
+        text = unicodedata.normalize("NFKC", names[node])
+        text = "".join(c if ("a" + c).isidentifier() else "_" for c in text)
+        base = re.sub(r"_+", "_", text).strip("_") or "v"
+        base = unicodedata.normalize("NFKC", base)
+        if not base.isidentifier() or keyword.iskeyword(base) or base.startswith("d_"):
             base = f"v_{base}"
         candidate, n = base, 2
         while candidate in taken:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import unicodedata
 import warnings
 from collections.abc import Sequence
 
@@ -117,13 +118,19 @@ def _check(node: ast.AST, text: str) -> None:
         if type(node.value) not in (int, float):
             kind = "strings" if isinstance(node.value, (str, bytes)) else f"{type(node.value).__name__} constants"
             raise ExpressionError(f"{kind} are not allowed: {_source(node, text)}", column)
+        if not _finite(node.value):  # type: ignore[arg-type]  # an int or a float, checked above
+            raise ExpressionError(f"the number {_source(node, text)} is too large for a float (largest about 1.8e308)",
+                                  column)
     elif isinstance(node, ast.Call):
         if not (isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS):
             raise ExpressionError(
                 f"unknown function {_source(node.func, text)!r}; the functions are {', '.join(FUNCTIONS)}", column
             )
         least, most = ARITIES[node.func.id]
-        if not least <= len(node.args) <= most or node.keywords:
+        if node.keywords:
+            raise ExpressionError(f"{node.func.id}() takes no keyword arguments (name=...): write the values in order, "
+                                  f"like {node.func.id}({', '.join(['x', '0.1', '1'][:most])})", column)
+        if not least <= len(node.args) <= most:
             count = f"exactly {least}" if least == most else f"{least} to {most}"
             raise ExpressionError(f"{node.func.id}() takes {count} argument{'s' * (most > 1)}, "
                                   f"got {len(node.args) + len(node.keywords)}", column)
@@ -142,13 +149,25 @@ def _source(node: ast.AST, text: str) -> str:
 def names_in(tree: ast.expr) -> list[str]:
     """The input names an expression uses (not its function names), in order of appearance.
 
+    A function's name without its call (``exp`` alone) is an ``ExpressionError``.
+
     >>> names_in(parse_expression("tanh(x*w + b) + x"))
     ['x', 'w', 'b']
     """
     functions = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     found = [node for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in functions]
     found.sort(key=lambda node: (node.lineno, node.col_offset))  # ast.walk goes breadth first, not left to right
+    for node in found:
+        if node.id in FUNCTIONS:
+            raise ExpressionError(f"{node.id} is a function: call it on a value, like {node.id}(x)", node.col_offset + 1)
     return list(dict.fromkeys(node.id for node in found))
+
+
+def _finite(number: float) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an int literal of 400 digits
+        return False
 
 
 def evaluate(tree: ast.expr, inputs: dict[str, Value], text: str = "") -> Value | float:
@@ -168,12 +187,17 @@ def evaluate(tree: ast.expr, inputs: dict[str, Value], text: str = "") -> Value 
             stack.extend((child, False) for child in children)
             continue
         try:
-            results[id(node)] = _apply(node, [results.pop(id(c)) for c in children], inputs)
+            result = results[id(node)] = _apply(node, [results.pop(id(c)) for c in children], inputs)
         except (ValueError, ZeroDivisionError, OverflowError, TypeError) as error:
             if isinstance(error, ExpressionError):
                 raise
             where = f" in {_source(node, text)!r}" if text else ""
             raise ExpressionError(f"{error}{where}", node.col_offset + 1) from None
+        number = result.data if isinstance(result, Value) else result
+        if not math.isfinite(number):
+            where = f"{_source(node, text)!r}" if text else "a part of the expression"
+            raise ExpressionError(f"{where} gives {number}: the number overflows a float (largest about 1.8e308)",
+                                  node.col_offset + 1)
     return results[id(tree)]
 
 
@@ -202,7 +226,13 @@ def _apply(node: ast.expr, args: list, inputs: dict[str, Value]) -> Value | floa
         a, b = args
         combine = _BINARY[type(node.op)]
         return combine(a, b) if isinstance(a, Value) or isinstance(b, Value) else combine(Value(a), b).data
-    function = CALLABLE[node.func.id]  # type: ignore[attr-defined]  # a whitelisted call
+    assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)  # the whitelist let only calls through
+    function = CALLABLE[node.func.id]
+    least = ARITIES[node.func.id][0]
+    for k, arg in enumerate(args[least:], start=least + 1):
+        if isinstance(arg, Value):
+            raise ExpressionError(f"{node.func.id}(): argument {k} is a parameter, a number written in the expression "
+                                  f"(like {node.func.id}(x, 0.1)), not an input", node.args[k - 1].col_offset + 1)
     if any(isinstance(arg, Value) for arg in args):
         return function(*args)
     return function(Value(args[0]), *args[1:]).data
@@ -228,7 +258,7 @@ def parse_inputs(pairs: Sequence[str], wanted: list[str]) -> dict[str, Value]:
     inputs: dict[str, Value] = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
-        name = name.strip()
+        name = unicodedata.normalize("NFKC", name.strip())  # as Python reads the expression's names
         if not sep or not name.isidentifier():
             raise ExpressionError(f"{pair!r} is not NAME=VALUE (like x=2.5)")
         if name in FUNCTIONS or name == OUTPUT_NAME:
