@@ -218,10 +218,9 @@ def _check_fit_arguments(model: Module, X: Sequence[Sequence[float]], y: Sequenc
     if batch_size is not None:
         check_int(batch_size, "batch_size (None for the full batch)", 1)
     check_real(l2, "l2", 0)
-    if optimizer is not None and not isinstance(optimizer, Optimizer):
-        raise TypeError(f"fit: optimizer must be an Optimizer (like SGD(model.parameters())), got {type(optimizer).__name__}")
-    if schedule is not None and not isinstance(schedule, Schedule):
-        raise TypeError(f"fit: schedule must be a Schedule (like StepLR(optimizer, 10)), got {type(schedule).__name__}")
+    for name, given, example in (("optimizer", optimizer, "SGD(model.parameters())"), ("schedule", schedule, "StepLR(optimizer, 10)")):
+        if given is not None and not callable(getattr(given, "step", None)):
+            raise TypeError(f"fit: {name} must have a step() method (like {example}), got {type(given).__name__}")
     if isinstance(loss, str):
         count = _output_count(model, X[0])
         if loss in MANY_OUTPUTS and count < 2:
