@@ -19,20 +19,25 @@ async function bytes(url) {
   return response.arrayBuffer();
 }
 
+const phases = {};  // seconds since the worker started, per loading phase (sent with {loaded})
+const reached = (name, value) => { phases[name] = +(performance.now() / 1000).toFixed(3); return value; };
+
 async function start() {
   const [{loadPyodide}, viz, sources, graphviz] = await Promise.all([
-    import("./vendor/pyodide/pyodide.mjs"), import("./vendor/viz/viz-global.js").then(() => self.Viz.instance()),
-    bytes("chainrule.zip"),
-    bytes("vendor/graphviz-py/graphviz-0.21-py3-none-any.whl")]);
-  const pyodide = await loadPyodide({indexURL: new URL("vendor/pyodide/", self.location).href});
+    import("./vendor/pyodide/pyodide.mjs").then(module => reached("pyodide.mjs", module)),
+    import("./vendor/viz/viz-global.js").then(() => self.Viz.instance()).then(viz => reached("graphviz", viz)),
+    bytes("chainrule.zip"), bytes("vendor/graphviz-py/graphviz-0.21-py3-none-any.whl")]);
+  const pyodide = reached("python", await loadPyodide({indexURL: new URL("vendor/pyodide/", self.location).href}));
   pyodide.unpackArchive(sources, "zip", {extractDir: SOURCES});
   pyodide.unpackArchive(graphviz, "wheel");
   pyodide.pyimport("sys").path.insert(0, SOURCES);
-  return {pyodide, viz, cli: pyodide.pyimport("autograd.cli"), web: pyodide.pyimport("autograd.show.web")};
+  const engine = {pyodide, viz, cli: pyodide.pyimport("autograd.cli"), web: pyodide.pyimport("autograd.show.web")};
+  reached("chainrule", null);
+  return engine;
 }
 
 const engine = start();
-engine.then(() => postMessage({loaded: true}),
+engine.then(() => postMessage({loaded: true, phases}),
             error => postMessage({failed: String(error && error.message || error).split("\n")[0]}));
 
 function svgOf(viz, dot) {  // Graphviz's SVG without the XML prolog, to go inside the page
