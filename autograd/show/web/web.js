@@ -7,6 +7,7 @@
  *   window.chainrule.ready                  a Promise, resolved when the engine has loaded
  *   await window.chainrule.run(expr, {x: 2})   exactly what `chainrule explain EXPR x=2 --json` prints,
  *                                            as an object (bad input: {error: "<one line>"}); also shows it
+ *   window.chainrule.phases                 once ready: when each part of the engine had loaded (s from the worker's start)
  * The state is in the URL fragment: index.html#expr=tanh(x*w%20%2B%20b)&x=2&w=-3&b=6.88
  * Every text from a learner is written with textContent: a label or an expression never becomes markup.
  */
@@ -26,7 +27,7 @@
     worker = new Worker("worker.js", {type: "module"});
     loaded = new Promise((resolve, reject) => {
       worker.onmessage = ({data}) => {
-        if (data.loaded) return resolve();
+        if (data.loaded) { window.chainrule.phases = data.phases; return resolve(); }
         if (data.failed) return reject(new Error(data.failed));
         const done = waiting.get(data.id);
         if (done) { waiting.delete(data.id); done(data); }
@@ -36,6 +37,7 @@
     return loaded;
   }
   const ready = spawn().then(() => {
+    performance.mark("chainrule-ready");  // benchmarks/web.py reads the time from navigation to here
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     status.textContent = "engine loaded in " + seconds + " s: type an expression and its values, then run";
     runButton.disabled = false;
@@ -89,6 +91,7 @@
     const result = JSON.parse(json);
     errorLine.hidden = !("error" in result);
     errorLine.textContent = result.error || "";
+    status.classList.toggle("cr-stale", "error" in result && shown !== null);  // below: the last expression that ran
     if (result.error) return;
     shown = view;
     players = {};
@@ -161,5 +164,5 @@
   share.href = fragmentOf(exprInput.value, formPairs());
   ready.then(runForm, () => {});
 
-  window.chainrule = {ready, run};
+  window.chainrule = {ready, run, phases: null};
 })();
