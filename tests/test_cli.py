@@ -30,7 +30,7 @@ def test_explain_prints_forward_steps_and_gradients(capsys):
     lines = out.splitlines()
     assert lines[0] == "f = tanh(x*w + b)"
     assert "  x*w = -6.0" in lines and "  x*w + b = 0.8814" in lines and "  f = tanh(x*w + b) = 0.7071" in lines
-    assert "  df/dw += df/d(x*w) * d(x*w)/dw = 0.5 * 2.0 = 1.0" in lines
+    assert "  df/dw += df/d(x*w) · ∂(x*w)/∂w = 0.5 · 2.0 = 1.0" in lines
     assert lines[-3:] == ["  df/dx = -1.5", "  df/dw = 1.0", "  df/db = 0.5"]
 
 

@@ -29,7 +29,7 @@ def test_the_classroom_neuron_as_code():
     o, leaves = classic_neuron()
     source = to_python(o, list(leaves.values()))
     assert "    o = math.tanh(n)" in source
-    assert "    d_n = d_o * (1.0 - o * o)  # d tanh(n)/dn = 1 - tanh(n)^2" in source
+    assert "    d_n = d_o * (1.0 - o * o)  # ∂tanh(n)/∂n = 1 - tanh(n)^2" in source
     assert "def forward_backward(x1, x2, w1, w2, b):" in source
     assert "    return o, (d_x1, d_x2, d_w1, d_w2, d_b)" in source
     value, grads = run_source(source, "forward_backward", [v.data for v in leaves.values()])

@@ -37,7 +37,7 @@ def test_a_custom_op_is_stepped_explained_and_drawn_like_a_built_in():
     y = cube(x)
     y.label = "y"
     step = next(y.backward_steps())
-    assert str(step) == "dy/dx += dy/dy * dy/dx = 1.0 * 12.0 = 12.0"
+    assert str(step) == "dy/dx += dy/dy · ∂y/∂x = 1.0 · 12.0 = 12.0"
     text = explain(y)
     assert "y = cube(x) = 8.0" in text and "dy/dx = 12.0" in text
     assert "cube" in draw(y).source

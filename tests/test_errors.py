@@ -152,7 +152,7 @@ def test_overflow_along_a_path_of_large_local_derivatives_is_traced_to_its_edge(
     message = str(caught.value)
     assert "backward through '*' node (data=1e-100)" in message and "input 'x'" in message
     assert "local derivative 1e+200 * upstream gradient 1e+200" in message
-    assert "d(x * 1e+200)/dx = 1e+200" in message and "multiply up past 1.8e308" in message
+    assert "∂(x * 1e+200)/∂x = 1e+200" in message and "multiply up past 1.8e308" in message
     assert "clamp" in message
 
 
@@ -163,7 +163,7 @@ def test_zero_times_an_infinite_local_derivative_names_the_op_and_its_rule():
         y.backward()
     message = str(caught.value)
     assert "gave the gradient nan for its input 'z'" in message
-    assert "The op 'sqrt' has the local derivative inf here (d sqrt(z)/dz = 1/(2 sqrt(z)))" in message
+    assert "The op 'sqrt' has the local derivative inf here (∂sqrt(z)/∂z = 1/(2 sqrt(z)))" in message
     assert "epsilon" in message and "log1p" in message and "bce_with_logits" in message
 
 

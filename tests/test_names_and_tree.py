@@ -82,7 +82,7 @@ def test_a_picture_path_with_the_wrong_suffix_is_refused_before_printing(capsys,
 def test_cli_code_prints_the_generated_function(capsys):
     assert main(["explain", "tanh(x*w + b)", "x=2", "w=-3", "b=6.88", "--code"]) == 0
     out = capsys.readouterr().out
-    assert "def f_and_gradients(x, w, b):" in out and "    d_x_w_b = d_f * (1.0 - f * f)  # d tanh(x*w + b)/d(x*w + b) = 1 - tanh(x*w + b)^2" in out
+    assert "def f_and_gradients(x, w, b):" in out and "    d_x_w_b = d_f * (1.0 - f * f)  # ∂tanh(x*w + b)/∂(x*w + b) = 1 - tanh(x*w + b)^2" in out
     assert main(["explain", "x*2", "x=1", "--json", "--code"]) == 2
     assert "--json prints JSON data only" in capsys.readouterr().err
 
@@ -93,13 +93,13 @@ def test_rules_bracket_a_formula_name_where_precedence_needs_it():
     a, b, c = Value(1.0, "a"), Value(2.0, "b"), Value(3.0, "c")
     y = (a + b) * c
     y.label = "y"
-    assert edge_rule(y, 0, node_names(y)) == "d((a + b) * c)/d(a + b) = c"
+    assert edge_rule(y, 0, node_names(y)) == "∂((a + b) * c)/∂(a + b) = c"
     z = (a * b).tanh() / (a - c)
     z.label = "z"
-    assert edge_rule(z, 1, node_names(z)) == "d(tanh(a*b) / (a - c))/d(a - c) = -tanh(a*b)/(a - c)^2"
+    assert edge_rule(z, 1, node_names(z)) == "∂(tanh(a*b) / (a - c))/∂(a - c) = -tanh(a*b)/(a - c)^2"
     t = (a * b + c).tanh()
     t.label = "t"
-    assert edge_rule(t, 0, node_names(t)) == "d tanh(a*b + c)/d(a*b + c) = 1 - tanh(a*b + c)^2"
+    assert edge_rule(t, 0, node_names(t)) == "∂tanh(a*b + c)/∂(a*b + c) = 1 - tanh(a*b + c)^2"
     assert list(node_names(-(a + b)).values())[-1] == "-(a + b)"  # it read -a + b
     assert list(node_names(a - (b + c)).values())[-1] == "a - (b + c)"
 

@@ -30,16 +30,16 @@ def test_a_big_graph_falls_back_to_text():
 def test_a_step_shows_its_rule_as_math_and_its_picture():
     require_program("dot", "apt-get install graphviz")
     step = next(classic_neuron()[0].backward_steps())
-    assert step._repr_markdown_() == (r"$$\frac{\partial o}{\partial n} \mathrel{+}= \frac{\partial o}{\partial o} "
+    assert step._repr_markdown_() == (r"$$\frac{\mathrm{d} o}{\mathrm{d} n} \mathrel{+}= \frac{\mathrm{d} o}{\mathrm{d} o} "
                                       r"\cdot \frac{\partial o}{\partial n} = 1.0 \cdot 0.5 = 0.5$$")
     ET.fromstring(step._repr_svg_())
 
 
 def test_explain_is_a_str_that_shows_as_markdown():
     text = explain(classic_neuron()[0])
-    assert isinstance(text, str) and text.startswith("forward")
+    assert isinstance(text, str) and text.startswith("notation: ") and "\nforward\n" in text
     markdown = text._repr_markdown_()
-    assert markdown.startswith("**Forward**") and r"$\frac{\partial o}{\partial b} = 0.5$" in markdown
+    assert markdown.startswith("*Notation*:") and "\n**Forward**\n" in markdown and r"$\frac{\mathrm{d} o}{\mathrm{d} b} = 0.5$" in markdown
 
 
 def test_hostile_labels_are_escaped_in_every_rich_output():

@@ -77,9 +77,9 @@ def torch_functions_names():
 
 
 def test_the_rules_read_as_people_write_them():
-    assert BY_NAME["tanh"].rule() == "d tanh(x)/dx = 1 - tanh(x)^2"
-    assert BY_NAME["*"].rule(0) == "d(a * b)/da = b"
-    assert BY_NAME["tanh"].rule(0, x="n") == "d tanh(n)/dn = 1 - tanh(n)^2"
+    assert BY_NAME["tanh"].rule() == "∂tanh(x)/∂x = 1 - tanh(x)^2"
+    assert BY_NAME["*"].rule(0) == "∂(a * b)/∂a = b"
+    assert BY_NAME["tanh"].rule(0, x="n") == "∂tanh(n)/∂n = 1 - tanh(n)^2"
     assert BY_NAME["tanh"].rule(0, "latex", x="n") == r"\frac{\partial}{\partial n} tanh(n) = 1 - \tanh^{2} n"
     assert BY_NAME["log"].domain_text() == "x > 0"
     assert BY_NAME["tanh"].math_name == "math.tanh" and BY_NAME["sigmoid"].math_name is None
@@ -288,4 +288,4 @@ def test_the_cli_has_remainder_clamp_and_maximum(capsys):
 def test_chainrule_ops_prints_the_cheat_sheet(capsys):
     assert main(["ops"]) == 0
     out = capsys.readouterr().out
-    assert "d tanh(x)/dx = 1 - tanh(x)^2" in out and "x > 0" in out and len(out.splitlines()) > len(TABLE)
+    assert "∂tanh(x)/∂x = 1 - tanh(x)^2" in out and "x > 0" in out and len(out.splitlines()) > len(TABLE)

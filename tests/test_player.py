@@ -20,7 +20,7 @@ def test_player_data_has_one_record_per_op_and_leaves_grads_alone():
     before = [n.grad for n in o.parents[0].parents]
     data = player_data(o)
     assert len(data["steps"]) == 5  # tanh, two +, two *
-    assert data["steps"][0]["text"] == "do/dn += do/do * do/dn = 1.0 * 0.5 = 0.5"
+    assert data["steps"][0]["text"] == "do/dn += do/do · ∂o/∂n = 1.0 · 0.5 = 0.5"
     assert data["steps"][-1]["grads"] == [[0, "-1.5"], [1, "1.0"]]  # x1, w1
     assert [n.grad for n in o.parents[0].parents] == before
 
@@ -146,7 +146,7 @@ def test_player_steps_in_chromium(browser, tmp_path):
     assert grad_of("value-8") == "grad ?"  # n: nothing has reached it yet
     browser.find_element(By.ID, "next").click()
     assert counter.text == "step 1 / 5"
-    assert line.text == "do/dn += do/do * do/dn = 1.0 * 0.5 = 0.5"
+    assert line.text == "do/dn += do/do · ∂o/∂n = 1.0 · 0.5 = 0.5"
     assert grad_of("value-8") == "grad 0.5"
     assert "current" in browser.find_element(By.ID, "value-9").get_attribute("class")
     assert "current" in browser.find_element(By.ID, "op-9").get_attribute("class")  # the tanh being undone
@@ -218,7 +218,7 @@ def test_player_keyboard_math_and_zoom(browser, tmp_path):
     assert browser.find_element(By.ID, "counter").text == "step 1 / 5"
     math = browser.find_element(By.ID, "math").get_attribute("innerHTML")
     assert "<mfrac>" in math and "<mi>n</mi>" in math and "<mn>0.5</mn>" in math
-    assert browser.find_element(By.ID, "rule").text == "d tanh(n)/dn = 1 - tanh(n)^2"
+    assert browser.find_element(By.ID, "rule").text == "∂tanh(n)/∂n = 1 - tanh(n)^2"
     fitted = browser.execute_script(GEOMETRY)["graph"]
     body.send_keys("+")
     zoomed = browser.execute_script(GEOMETRY)["graph"]
@@ -311,7 +311,7 @@ def test_player_quiz_checks_answers_in_the_page(browser, tmp_path):
     right, wrong = rows[0], rows[-1]
     assert "right" in right.get_attribute("class") and "wrong" in wrong.get_attribute("class")
     assert wrong.find_element(By.CLASS_NAME, "hint").text.startswith(
-        "not quite. do/dx1 = do/d(x1*w1) * d(x1*w1)/dx1 = 0.5 * -3.0 = ?")
+        "not quite. do/dx1 = do/d(x1*w1) · ∂(x1*w1)/∂x1 = 0.5 · -3.0 = ?")
     grads = browser.execute_script(
         "return ['value-8', 'value-0'].map(id => Array.from(document.getElementById(id).querySelectorAll('text'))"
         ".map(t => t.textContent).find(t => t.startsWith('grad ')));")

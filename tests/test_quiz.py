@@ -40,10 +40,10 @@ def test_four_significant_digits_are_enough():
 def test_a_wrong_answer_gets_the_rule_and_the_numbers_to_multiply():
     q = quiz(classic_neuron()[0])
     feedback = q.answer("n", 1.0)
-    assert feedback.hint == "do/dn = do/do * do/dn = 1.0 * 0.5 = ?   (the rule: d tanh(n)/dn = 1 - tanh(n)^2)"
+    assert feedback.hint == "do/dn = do/do · ∂o/∂n = 1.0 · 0.5 = ?   (the rule: ∂tanh(n)/∂n = 1 - tanh(n)^2)"
     q.answer("x1*w1", 3.0)
     hint = q.answer("x1", 0.0).hint
-    assert hint.startswith("do/dx1 = do/d(x1*w1) * d(x1*w1)/dx1 = 0.5 * -3.0 = ?")
+    assert hint.startswith("do/dx1 = do/d(x1*w1) · ∂(x1*w1)/∂x1 = 0.5 · -3.0 = ?")
     assert "first fix do/d(x1*w1): that answer was not right" in hint
 
 
@@ -52,13 +52,13 @@ def test_where_paths_meet_the_hint_adds_them():
     y = x * x + 2 * x
     y.label = "y"
     hint = quiz(y).answer("x", 0).hint
-    assert hint.startswith("dy/dx = dy/d(2*x) * d(2*x)/dx + dy/d(x*x) * d(x*x)/dx + dy/d(x*x) * d(x*x)/dx "
-                           "= 1.0 * 2.0 + 1.0 * 3.0 + 1.0 * 3.0 = ?")  # x*x: one term per edge
+    assert hint.startswith("dy/dx = dy/d(2*x) · ∂(2*x)/∂x + dy/d(x*x) · ∂(x*x)/∂x + dy/d(x*x) · ∂(x*x)/∂x "
+                           "= 1.0 · 2.0 + 1.0 · 3.0 + 1.0 · 3.0 = ?")  # x*x: one term per edge
 
 
 def test_hide_local_derivatives_too():
     hint = quiz(classic_neuron()[0], hide_local=True).answer("n", 1.0).hint
-    assert hint == "do/dn = do/do * do/dn = 1.0 * (d tanh(n)/dn = 1 - tanh(n)^2) = ?"
+    assert hint == "do/dn = do/do · ∂o/∂n = 1.0 · (∂tanh(n)/∂n = 1 - tanh(n)^2) = ?"
 
 
 def test_hide_only_some_gradients_reproducibly():
@@ -88,7 +88,7 @@ def test_a_custom_op_is_quizzed_like_a_built_in():
     y.label = "y"
     q = quiz(y)
     assert q.answer("x", 12.0).correct
-    assert q.answer("x", 1.0).hint.startswith("dy/dx = dy/dy * dy/dx = 1.0 * 12.0 = ?")
+    assert q.answer("x", 1.0).hint.startswith("dy/dx = dy/dy · ∂y/∂x = 1.0 · 12.0 = ?")
 
 
 def test_chainrule_quiz_reads_answers_from_a_pipe():
@@ -99,7 +99,7 @@ def test_chainrule_quiz_reads_answers_from_a_pipe():
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "df/dv8 = ?" in out and out.count("right") == 8
-    assert "not quite. df/dx1 = df/d(x1*w1) * d(x1*w1)/dx1 = 0.5 * -3.0 = ?" in out
+    assert "not quite. df/dx1 = df/d(x1*w1) · ∂(x1*w1)/∂x1 = 0.5 · -3.0 = ?" in out
     assert out.rstrip().endswith("score: 8 of 9")
 
 

@@ -19,15 +19,15 @@ def test_each_step_is_one_node_with_its_chain_rule_lines():
     first = next(steps)
     assert isinstance(first, BackwardStep)
     assert (first.index, first.total, first.node, first.upstream) == (1, 5, o, 1.0)
-    assert str(first) == "do/dn += do/do * do/dn = 1.0 * 0.5 = 0.5"
+    assert str(first) == "do/dn += do/do · ∂o/∂n = 1.0 · 0.5 = 0.5"
     second = next(steps)
     assert second.node_name == "n" and second.upstream == pytest.approx(0.5)
     assert [e.parent_name for e in second.edges] == ["x1*w1 + x2*w2", "b"]
     assert b.grad == pytest.approx(0.5) and x1.grad == 0.0  # x1 not reached yet
     rest = list(steps)
     last = rest[-1]
-    assert str(last) == ("do/dx1 += do/d(x1*w1) * d(x1*w1)/dx1 = 0.5 * -3.0 = -1.5\n"
-                         "do/dw1 += do/d(x1*w1) * d(x1*w1)/dw1 = 0.5 * 2.0 = 1.0")
+    assert str(last) == ("do/dx1 += do/d(x1*w1) · ∂(x1*w1)/∂x1 = 0.5 · -3.0 = -1.5\n"
+                         "do/dw1 += do/d(x1*w1) · ∂(x1*w1)/∂w1 = 0.5 · 2.0 = 1.0")
     assert (x1.grad, w1.grad) == pytest.approx((-1.5, 1.0))
 
 
@@ -134,10 +134,10 @@ def test_explain_shows_forward_backward_and_gradients_and_restores_grads():
     o, leaves = classic_neuron()
     x1 = leaves["x1"]
     text = explain(o)
-    assert text.splitlines()[0] == "forward"
+    assert text.splitlines()[0].startswith("notation: do/dv is the total derivative") and text.splitlines()[1] == "forward"
     assert "  x1*w1 = -6.0" in text and "  x1*w1 + x2*w2 = -6.0" in text
     assert "  o = tanh(n) = 0.7071" in text
-    assert "  do/dw1 += do/d(x1*w1) * d(x1*w1)/dw1 = 0.5 * 2.0 = 1.0" in text
+    assert "  do/dw1 += do/d(x1*w1) · ∂(x1*w1)/∂w1 = 0.5 · 2.0 = 1.0" in text
     assert text.splitlines()[-5:] == ["  do/dx1 = -1.5", "  do/dw1 = 1.0", "  do/dx2 = 0.5", "  do/dw2 = 0.0", "  do/db = 0.5"]
     assert x1.grad == 0.0  # explain leaves the grads as they were
 
@@ -154,15 +154,16 @@ def test_explain_in_latex_and_markdown():
     y = (x * w).tanh()
     y.label = "y"
     latex = explain(y, style="latex").splitlines()
-    assert latex[0] == r"\begin{align*}" and latex[-1] == r"\end{align*}"
+    assert latex[0].startswith("Notation: ") and latex[2] == r"\begin{align*}" and latex[-1] == r"\end{align*}"
     xw = r"\left(x \cdot w_{1}\right)"  # the node named x*w1, as math
     assert xw + r" &= -6.0 \\" in latex
     assert r"y &= \tanh\left(" + xw + r"\right) = -1.0 \\" in latex
-    assert (r"&\frac{\partial y}{\partial x} \mathrel{+}= \frac{\partial y}{\partial " + xw + r"} \cdot "
+    assert (r"&\frac{\mathrm{d} y}{\mathrm{d} x} \mathrel{+}= \frac{\mathrm{d} y}{\mathrm{d} " + xw + r"} \cdot "
             r"\frac{\partial " + xw + r"}{\partial x} = 2.458 \times 10^{-5} \cdot \left(-3.0\right) = "
             r"-7.373 \times 10^{-5} \\") in latex
     markdown = explain(y, style="markdown")
-    assert markdown.startswith("**Forward**") and r"- $\frac{\partial y}{\partial w_{1}} = 4.915 \times 10^{-5}$" in markdown
+    assert markdown.startswith("*Notation*: ") and "\n**Forward**\n" in markdown
+    assert r"- $\frac{\mathrm{d} y}{\mathrm{d} w_{1}} = 4.915 \times 10^{-5}$" in markdown
     with pytest.raises(ValueError, match="style must be one of text, markdown, latex"):
         explain(y, style="html")
 
@@ -194,7 +195,7 @@ def test_latex_never_merges_x1_and_x_1():
     markdown = explain(y, style="markdown")
     assert r"\mathrm{x1}" in markdown and r"\mathrm{x\_1}" in markdown and "w_{1}" in markdown
     assert "x_{1}" not in markdown
-    assert r"\frac{\partial y}{\partial \mathrm{x\_1}} = 2.0" in markdown
+    assert r"\frac{\mathrm{d} y}{\mathrm{d} \mathrm{x\_1}} = 2.0" in markdown
     step_math = next(y.backward_steps())._repr_markdown_()
     assert "x_{1}" not in step_math
     alone = explain(Value(2.0, "x_1") * 3, style="latex")  # alone, the usual subscript

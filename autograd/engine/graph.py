@@ -203,7 +203,7 @@ def table_rule(node: Value, k: int) -> str:
 
     >>> from autograd import Value
     >>> table_rule(Value(0.5).tanh(), 0), table_rule(3 - Value(1.0), 0)
-    ('d tanh(x)/dx = 1 - tanh(x)^2', 'd(a - b)/db = -1')
+    ('∂tanh(x)/∂x = 1 - tanh(x)^2', '∂(a - b)/∂b = -1')
     """
     op = node.op
     if op.custom:  # the k-th Value among the recorded arguments

@@ -100,7 +100,7 @@ class Op(str):
     >>> TANH, TANH.forward, TANH.derivatives
     ('tanh', 'math.tanh(x)', ('1.0 - out * out',))
     >>> TANH.rule()
-    'd tanh(x)/dx = 1 - tanh(x)^2'
+    '∂tanh(x)/∂x = 1 - tanh(x)^2'
     """
 
     operands: tuple[str, ...]
@@ -162,7 +162,9 @@ class Op(str):
         return fill(self.template(), {**defaults, **names})
 
     def rule(self, k: int = 0, notation: str = "plain", **names: str) -> str:
-        """The derivative by operand ``k`` as people read it: ``d tanh(x)/dx = 1 - tanh(x)^2``.
+        """The local derivative by operand ``k`` as people read it: ``∂tanh(x)/∂x = 1 - tanh(x)^2``.
+
+        Local, so written with ∂ (a total derivative, a gradient summed over paths, is written with d).
 
         ``names`` replace the operand and parameter names (``x="n"``, ``out="o"``).
         """
@@ -172,8 +174,8 @@ class Op(str):
         of = self.formula(**names)
         if notation == "latex":
             return rf"\frac{{\partial}}{{\partial {names[operand]}}} {of} = {rule}"
-        of = f"({of})" if self.symbol_kind in ("infix", "prefix") else f" {of}"
-        return f"d{of}/d{bracketed(names[operand])} = {rule}"
+        of = f"({of})" if self.symbol_kind in ("infix", "prefix") else of
+        return f"∂{of}/∂{bracketed(names[operand])} = {rule}"
 
     def derivative_text(self, k: int = 0, notation: str = "plain", **names: str) -> str:
         """Only the right-hand side of ``rule``: ``1 - tanh(x)^2``.

@@ -54,7 +54,7 @@ class BackwardStep:
     """The chain rule applied at one node: its upstream gradient sent to each parent.
 
     ``str(step)`` gives one line per edge, e.g.
-    ``do/dw1 += do/dn * dn/dw1 = 0.5 * 2.0 = 1.0``.
+    ``do/dw1 += do/dn · ∂n/∂w1 = 0.5 · 2.0 = 1.0``.
     """
 
     index: int  # 1-based
@@ -130,8 +130,8 @@ def backward_steps(root: Value, grad: float = 1.0, digits: int = 4,
     >>> x = Value(3.0, "x"); y = x * x; y.label = "y"
     >>> steps = y.backward_steps()
     >>> print(next(steps))
-    dy/dx += dy/dy * dy/dx = 1.0 * 3.0 = 3.0
-    dy/dx += dy/dy * dy/dx = 1.0 * 3.0 = 3.0  (dy/dx is now 6.0)
+    dy/dx += dy/dy · ∂y/∂x = 1.0 · 3.0 = 3.0
+    dy/dx += dy/dy · ∂y/∂x = 1.0 · 3.0 = 3.0  (dy/dx is now 6.0)
     """
     order = topological_order(root)
     step_names = StepNames(root, names)

@@ -380,7 +380,7 @@ class Value:
 
         >>> x = Value(3.0, "x"); y = x * 2; y.label = "y"
         >>> print(next(y.backward_steps()))
-        dy/dx += dy/dy * dy/dx = 1.0 * 2.0 = 2.0
+        dy/dx += dy/dy · ∂y/∂x = 1.0 · 2.0 = 2.0
         """
         from .steps import (
             backward_steps,  # steps reads the graph through graph.py, as this module does
@@ -622,9 +622,9 @@ def edge_rule(node: Value, k: int, names: dict[Value, str] | None = None, notati
     >>> from autograd import Value
     >>> n = Value(0.5, "n"); o = n.tanh(); o.label = "o"
     >>> edge_rule(o, 0), edge_rule(o, 0, whole=False)
-    ('d tanh(n)/dn = 1 - tanh(n)^2', '1 - tanh(n)^2')
+    ('∂tanh(n)/∂n = 1 - tanh(n)^2', '1 - tanh(n)^2')
     >>> x = Value(2.0, "x"); edge_rule(3 * x, 0)
-    'd(3 * x)/dx = 3'
+    '∂(3 * x)/∂x = 3'
     """
     names = names or {}
     args, params = operands(node)
@@ -634,7 +634,7 @@ def edge_rule(node: Value, k: int, names: dict[Value, str] | None = None, notati
         parent = node.parents[k]
         factor = dot_factor(node, k) if op.name == "dot" else 1.0
         local = name(factor, "the other factor") if isinstance(factor, Value) else format_constant(factor)
-        return f"d {op}(...)/d{name(parent, 'x_i')} = {local}" if whole else local
+        return f"∂{op}(...)/∂{name(parent, 'x_i')} = {local}" if whole else local
     value_positions = [i for i, arg in enumerate(args) if isinstance(arg, Value)]
     shown = {operand: name(arg, operand) if isinstance(arg, Value) else format_constant(arg)
              for operand, arg in zip(op.operands, args)}

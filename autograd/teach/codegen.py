@@ -53,9 +53,9 @@ def to_python(root: Value, inputs: Sequence[Value], name: str = "forward_backwar
         y = math.tanh(x_w)
         # backward: the chain rule, one line per edge
         d_y = 1.0
-        d_x_w = d_y * (1.0 - y * y)  # d tanh(x*w)/d(x*w) = 1 - tanh(x*w)^2
-        d_x = d_x_w * w  # d(x * w)/dx = w
-        d_w = d_x_w * x  # d(x * w)/dw = x
+        d_x_w = d_y * (1.0 - y * y)  # ∂tanh(x*w)/∂(x*w) = 1 - tanh(x*w)^2
+        d_x = d_x_w * w  # ∂(x * w)/∂x = w
+        d_w = d_x_w * x  # ∂(x * w)/∂w = x
         return y, (d_x, d_w)
     """
     inputs = list(inputs)
@@ -138,7 +138,7 @@ def step_code(root: Value, at: Collection[Value] | None = None) -> dict[Value, l
 
     >>> x = Value(3.0, "x"); y = x * x; y.label = "y"
     >>> step_code(y)[y]
-    ['d_x = d_y * x  # d(x * x)/dx = x', 'd_x += d_y * x  # d(x * x)/dx = x']
+    ['d_x = d_y * x  # ∂(x * x)/∂x = x', 'd_x += d_y * x  # ∂(x * x)/∂x = x']
     """
     order = list(reversed(topological_order(root)))
     names = node_names(root)

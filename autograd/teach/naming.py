@@ -111,10 +111,15 @@ class Notation:
         return text
 
     def derivative(self, of: str, by: str) -> str:
+        """A total derivative, every path summed (the root's gradient): ``dy/dx``."""
         return f"d{bracketed(of)}/d{bracketed(by)}"
 
+    def partial(self, of: str, by: str) -> str:
+        """The local derivative of one node by one of its parents: ``∂y/∂x``."""
+        return f"∂{bracketed(of)}/∂{bracketed(by)}"
+
     def times(self) -> str:
-        return "*"
+        return "·"
 
 
 class Latex(Notation):
@@ -193,6 +198,9 @@ class Latex(Notation):
         return rf"{mantissa} \times 10^{{{int(exponent)}}}" if exponent else text
 
     def derivative(self, of: str, by: str) -> str:
+        return rf"\frac{{\mathrm{{d}} {of}}}{{\mathrm{{d}} {by}}}"
+
+    def partial(self, of: str, by: str) -> str:
         return rf"\frac{{\partial {of}}}{{\partial {by}}}"
 
     def times(self) -> str:

@@ -87,12 +87,12 @@ class Quiz:
         The upstream numbers are the true ones, so a learner can finish this step even after
         a wrong one; the first wrong upstream answer is named too.
         """
-        root, d = self.root_name, PLAIN.derivative
+        root, d, partial, times = self.root_name, PLAIN.derivative, PLAIN.partial, PLAIN.times()
         terms = self._terms[name]
-        symbolic = " + ".join(f"{d(root, child)} * {d(child, name)}" for child, _, _, _ in terms)
+        symbolic = " + ".join(f"{d(root, child)} {times} {partial(child, name)}" for child, _, _, _ in terms)
         numbers = " + ".join(
-            f"{format_number(upstream)} * ({rule})" if self._hide_local
-            else f"{format_number(upstream)} * {format_number(local)}"
+            f"{format_number(upstream)} {times} ({rule})" if self._hide_local
+            else f"{format_number(upstream)} {times} {format_number(local)}"
             for _, upstream, rule, local in terms)
         text = f"{d(root, name)} = {symbolic} = {numbers} = ?"
         if not self._hide_local:
@@ -117,7 +117,7 @@ def quiz(root: Value, seed: int | None = None, hide: int | float | list[str] | N
     >>> [question.prompt for question in q.questions]
     ['dy/d(x*w) = ?', 'dy/dw = ?', 'dy/dx = ?']
     >>> print(q.answer("x", 1.0))
-    not quite. dy/dx = dy/d(x*w) * d(x*w)/dx = 2.458e-05 * -3.0 = ?   (the rule: d(x * w)/dx = w)
+    not quite. dy/dx = dy/d(x*w) · ∂(x*w)/∂x = 2.458e-05 · -3.0 = ?   (the rule: ∂(x * w)/∂x = w)
     """
     names = node_names(root)
     with scratch_grads(root) as order:

@@ -20,7 +20,7 @@ def step_lines(step: BackwardStep, notation: Notation | None = None) -> list[str
     >>> from autograd import Value
     >>> x = Value(3.0, "x"); y = x * 2; y.label = "y"
     >>> step_lines(next(y.backward_steps()))
-    ['dy/dx += dy/dy * dy/dx = 1.0 * 2.0 = 2.0']
+    ['dy/dx += dy/dy · ∂y/∂x = 1.0 · 2.0 = 2.0']
     """
     n = notation or PLAIN
     root, node = n.name(step.root_name), n.name(step.node_name)
@@ -32,7 +32,7 @@ def step_lines(step: BackwardStep, notation: Notation | None = None) -> list[str
         parent = n.name(e.parent_name)
         line = (
             f"{n.derivative(root, parent)} {plus_equals} {n.derivative(root, node)} {n.times()} "
-            f"{n.derivative(node, parent)} = {fmt(step.upstream)} {n.times()} {factor(e.local)} = {fmt(e.contribution)}"
+            f"{n.partial(node, parent)} = {fmt(step.upstream)} {n.times()} {factor(e.local)} = {fmt(e.contribution)}"
         )
         if e.grad_after != e.contribution:
             if isinstance(n, Latex):
@@ -65,15 +65,18 @@ def step_mathml(step: BackwardStep) -> str:
     """
     fmt = lambda x: f"<mn>{html.escape(format_number(x, step.digits))}</mn>"
 
-    def partial(of: str, by: str) -> str:
-        return (f"<mfrac><mrow><mo>&#8706;</mo><mi>{html.escape(bracketed(of))}</mi></mrow>"
-                f"<mrow><mo>&#8706;</mo><mi>{html.escape(bracketed(by))}</mi></mrow></mfrac>")
+    def fraction(d: str, of: str, by: str) -> str:  # d: <mi>d</mi> for a total derivative, <mo>∂</mo> for a local one
+        return (f"<mfrac><mrow>{d}<mi>{html.escape(bracketed(of))}</mi></mrow>"
+                f"<mrow>{d}<mi>{html.escape(bracketed(by))}</mi></mrow></mfrac>")
+
+    total = lambda of, by: fraction('<mi mathvariant="normal">d</mi>', of, by)  # noqa: E731
+    partial = lambda of, by: fraction("<mo>&#8706;</mo>", of, by)  # noqa: E731
 
     root, node = step.root_name, step.node_name
     lines = []
     for e in step.edges:
         lines.append(
-            f'<math display="block"><mrow>{partial(root, e.parent_name)}<mo>+=</mo>{partial(root, node)}'
+            f'<math display="block"><mrow>{total(root, e.parent_name)}<mo>+=</mo>{total(root, node)}'
             f"<mo>&#183;</mo>{partial(node, e.parent_name)}<mo>=</mo>{fmt(step.upstream)}<mo>&#183;</mo>"
             f"{fmt(e.local)}<mo>=</mo>{fmt(e.contribution)}</mrow></math>")
     return "".join(lines)
@@ -102,16 +105,17 @@ def explain(root: Value, digits: int = 4, style: str = "text") -> Explanation:
     >>> from autograd import Value
     >>> x = Value(2.0, "x"); y = (x * 3).tanh(); y.label = "y"
     >>> print(explain(y))
+    notation: dy/dv is the total derivative of y by v (every path from v to y, summed); ∂f/∂v is one node f's local derivative by its input v
     forward
       x = 2.0
       x*3 = 6.0
       y = tanh(x*3) = 1.0
     backward: the chain rule from y back to the inputs, dy/dy = 1
-      dy/d(x*3) += dy/dy * dy/d(x*3) = 1.0 * 2.458e-05 = 2.458e-05
-      dy/dx += dy/d(x*3) * d(x*3)/dx = 2.458e-05 * 3.0 = 7.373e-05
+      dy/d(x*3) += dy/dy · ∂y/∂(x*3) = 1.0 · 2.458e-05 = 2.458e-05
+      dy/dx += dy/d(x*3) · ∂(x*3)/∂x = 2.458e-05 · 3.0 = 7.373e-05
     gradients
       dy/dx = 7.373e-05
-    >>> print(explain(y, style="latex").splitlines()[3])
+    >>> print(explain(y, style="latex").splitlines()[5])
     y &= \\tanh\\left(\\left(x \\cdot 3\\right)\\right) = 1.0 \\\\
     """
     if style not in STYLES:
@@ -124,7 +128,7 @@ def explain(root: Value, digits: int = 4, style: str = "text") -> Explanation:
         backward = [line for step in backward_steps(root, digits=digits) for line in step.lines(n)]
         leaves = [node for node in reversed(order) if not node.op and node is not root]
         gradients = [(n.derivative(n.name(names[root]), n.name(names[leaf])), fmt(leaf.grad)) for leaf in leaves]
-    text = Explanation(_layout(style, n.name(names[root]), forward, backward, gradients))
+    text = Explanation(_layout(style, n.name(names[root]), forward, backward, gradients, notation_line(names[root], n)))
     text.root, text.digits = root, digits
     return text
 
@@ -146,9 +150,24 @@ def forward_rows(root: Value, names: dict[Value, str], digits: int = 4,
     return rows
 
 
-def _layout(style: str, root: str, forward: list, backward: list, gradients: list) -> str:
+def notation_line(root: str, notation: Notation = PLAIN) -> str:
+    """The sentence an explanation opens with: which derivative is written with d and which with ∂.
+
+    >>> print(notation_line("L"))
+    notation: dL/dv is the total derivative of L by v (every path from v to L, summed); ∂f/∂v is one node f's local derivative by its input v
+    """
+    n = notation
+    math = (lambda text: f"${text}$") if isinstance(n, Latex) else (lambda text: text)  # noqa: E731
+    y, v, f = math(n.name(root)), math("v"), math("f")
+    return (f"notation: {math(n.derivative(n.name(root), 'v'))} is the total derivative of {y} by {v} "
+            f"(every path from {v} to {y}, summed); {math(n.partial('f', 'v'))} is one node {f}'s local "
+            f"derivative by its input {v}")
+
+
+def _layout(style: str, root: str, forward: list, backward: list, gradients: list, notation: str = "") -> str:
     if style == "text":
         return "\n".join([
+            notation,
             "forward", *(f"  {name} = {shown}" for name, shown in forward),
             f"backward: the chain rule from {root} back to the inputs, d{root}/d{root} = 1",
             *(f"  {line}" for line in backward),
@@ -156,6 +175,7 @@ def _layout(style: str, root: str, forward: list, backward: list, gradients: lis
         ])
     if style == "markdown":
         return "\n".join([
+            notation.replace("notation:", "*Notation*:", 1), "",
             "**Forward**", "", *(f"- ${name} = {shown}$" for name, shown in forward), "",
             f"**Backward**: the chain rule from ${root}$ back to the inputs", "",
             *(f"{k}. ${line}$" for k, line in enumerate(backward, start=1)), "",
@@ -164,4 +184,4 @@ def _layout(style: str, root: str, forward: list, backward: list, gradients: lis
     rows = [f"{name} &= {shown} \\\\" for name, shown in forward]
     rows += [r"\intertext{backward: the chain rule}"] + [f"&{line} \\\\" for line in backward]
     rows += [r"\intertext{gradients}"] + [f"{name} &= {value} \\\\" for name, value in gradients]
-    return "\n".join([r"\begin{align*}", *rows, r"\end{align*}"])
+    return "\n".join([notation.replace("notation:", "Notation:", 1), "", r"\begin{align*}", *rows, r"\end{align*}"])
