@@ -69,8 +69,8 @@ def step_mathml(step: BackwardStep) -> str:
         return (f"<mfrac><mrow>{d}<mi>{html.escape(bracketed(of))}</mi></mrow>"
                 f"<mrow>{d}<mi>{html.escape(bracketed(by))}</mi></mrow></mfrac>")
 
-    total = lambda of, by: fraction('<mi mathvariant="normal">d</mi>', of, by)  # noqa: E731
-    partial = lambda of, by: fraction("<mo>&#8706;</mo>", of, by)  # noqa: E731
+    total = lambda of, by: fraction('<mi mathvariant="normal">d</mi>', of, by)
+    partial = lambda of, by: fraction("<mo>&#8706;</mo>", of, by)
 
     root, node = step.root_name, step.node_name
     lines = []
@@ -157,7 +157,7 @@ def notation_line(root: str, notation: Notation = PLAIN) -> str:
     notation: dL/dv is the total derivative of L by v (every path from v to L, summed); ∂f/∂v is one node f's local derivative by its input v
     """
     n = notation
-    math = (lambda text: f"${text}$") if isinstance(n, Latex) else (lambda text: text)  # noqa: E731
+    math = (lambda text: f"${text}$") if isinstance(n, Latex) else (lambda text: text)
     y, v, f = math(n.name(root)), math("v"), math("f")
     return (f"notation: {math(n.derivative(n.name(root), 'v'))} is the total derivative of {y} by {v} "
             f"(every path from {v} to {y}, summed); {math(n.partial('f', 'v'))} is one node {f}'s local "
