@@ -32,7 +32,7 @@ def test_a_training_steps_loss_over_100_points_gives_a_picture_that_says_somethi
     source = draw(loss, collapse="layer", sample=3).source
     assert len(boxes(source, "g-")) == 3  # three layers of point 3
     assert "L1, 16 neurons" in source and "the other 99 data points" in source
-    assert 'label="data point 3 of 100"' in source and "(point" not in source  # the point is named once, on top
+    assert 'label="data point 4 of 100 (sample=3)"' in source and "(point" not in source  # the point is named once, on top
     texts = [t.text for t in ET.parse(render(loss, tmp_path / "c.svg", collapse="layer", sample=3))
              .getroot().iter("{http://www.w3.org/2000/svg}text")]
     assert "loss" in texts and "grad 1.0" in texts
@@ -42,7 +42,7 @@ def test_neuron_boxes_for_one_point():
     source = draw(batch_loss(10), collapse="neuron", sample=0).source
     assert len(boxes(source, "g-")) == 16 + 16 + 1
     assert "<b>L1.n3</b>" in source and "L1.n3.w2" not in source  # parameters live inside their boxes
-    assert 'label="data point 0 of 10"' in source
+    assert 'label="data point 1 of 10 (sample=0)"' in source
 
 
 def test_collapse_of_a_single_forward_pass_without_sample():
@@ -82,5 +82,5 @@ def test_a_single_neuron_collapses_to_one_box():
 
 def test_without_sample_each_box_names_its_point():
     source = draw(batch_loss(3), collapse="layer").source
-    assert "L1 (point 0), 16 neurons" in source and "L1 (point 2), 16 neurons" in source
+    assert "L1 (point 1), 16 neurons" in source and "L1 (point 3), 16 neurons" in source
     assert "data point" not in source and "the other" not in source

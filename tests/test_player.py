@@ -1,6 +1,7 @@
 """The HTML player in a real headless Chromium: load it, press next, watch a grad arrive."""
 
 import html
+import json
 import os
 from pathlib import Path
 
@@ -117,6 +118,7 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})  # the network log: what a page requested
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--no-first-run", "--window-size=1400,800"):
@@ -434,3 +436,151 @@ def test_a_hostile_label_runs_no_script_inside_an_opened_box(browser, tmp_path):
     texts = browser.execute_script("return Array.from(document.querySelectorAll('#canvas text')).map(t => t.textContent)")
     assert '<img src=x onerror="window.pwned=1">' in texts and "</script><b>x2</b>" in texts  # shown as text
     assert browser.execute_script("return window.pwned === undefined && !document.querySelector('#canvas img, #canvas b')")
+
+
+def _without_dot(monkeypatch, tmp_path):
+    """PATH without Graphviz's dot (the browser and its driver already run)."""
+    import shutil
+
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    assert shutil.which("dot") is None
+
+
+def _vendored_viz():
+    from autograd.show.html_player import _viz_script
+
+    if not _viz_script():
+        message = "Graphviz-WASM is not vendored (make vendor)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}: make test fetches it")
+        pytest.skip(message)
+
+
+def test_without_dot_the_page_lays_its_graph_out_with_graphviz_wasm(browser, tmp_path, monkeypatch):
+    """Issue 23 item 1: no dot on PATH: every node drawn in the page, the steps work, nothing fetched."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _vendored_viz()
+    o = classic_neuron()[0]
+    _without_dot(monkeypatch, tmp_path)
+    data = player_data(o)
+    assert "svg" not in data and data["dot"].startswith("digraph")
+    page = write_player(o, tmp_path / "wasm.html")
+    text = page.read_text()
+    assert "<script src" not in text and "http://" not in text.replace("http://www.w3.org", "")
+    browser.get_log("performance")  # forget what earlier pages asked for
+    browser.get(page.as_uri())
+    counter = browser.find_element(By.ID, "counter")
+    WebDriverWait(browser, 20).until(lambda _: counter.text == "step 0 / 5")
+    drawn = browser.execute_script("return Array.from(document.querySelectorAll('#canvas g.node')).map(g => g.id)")
+    assert sorted(drawn) == sorted(node["id"] for node in data["nodes"])  # every node, once
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.END)
+    assert counter.text == "step 5 / 5"
+    x1 = browser.execute_script("return Array.from(document.getElementById('value-0').querySelectorAll('text'))"
+                                ".map(t => t.textContent).find(t => t.startsWith('grad '))")
+    assert x1 == "grad -1.5"
+    requested = [json.loads(entry["message"])["message"]["params"]["request"]["url"]
+                 for entry in browser.get_log("performance")
+                 if json.loads(entry["message"])["message"]["method"] == "Network.requestWillBeSent"]
+    assert requested and all(url == page.as_uri() or url.startswith("data:") for url in requested), requested
+    screenshots = Path(os.environ.get("CHAINRULE_SCREENSHOTS", tmp_path))
+    screenshots.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(screenshots / "player-wasm.png"))
+
+
+def test_without_dot_or_graphviz_wasm_the_player_says_how_to_get_either(tmp_path, monkeypatch):
+    import autograd.show.html_player as html_player
+
+    _without_dot(monkeypatch, tmp_path)
+    monkeypatch.setattr(html_player, "VIZ", "vendor/viz/absent.js")
+    with pytest.raises(RuntimeError, match="apt-get install graphviz.*make vendor"):
+        write_player(classic_neuron()[0], tmp_path / "none.html")
+    assert not (tmp_path / "none.html").exists()
+
+
+def test_a_huge_graph_is_refused_before_any_work_with_collapse_and_sample_suggested(tmp_path, monkeypatch):
+    import autograd.show.html_player as html_player
+    from autograd.show.drawing import GraphTooLargeError
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the player named the nodes of a graph it then refused")
+
+    monkeypatch.setattr(html_player, "node_names", no_work)
+
+    x = Value(0.5, "x")
+    y = x
+    for _ in range(2000):
+        y = y * 0.999 + x
+    with pytest.raises(GraphTooLargeError, match=r"4001 value nodes.*collapse=\"neuron\".*sample=k") as refused:
+        write_player(y, tmp_path / "huge.html")
+    assert "max_nodes" not in str(refused.value) and not (tmp_path / "huge.html").exists()
+
+
+LINES = """
+const lines = el => { const range = document.createRange(); range.selectNodeContents(el);
+  return new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top))).size; };
+const box = id => document.getElementById(id).getBoundingClientRect();
+const apart = (a, b) => a.right <= b.left + 1 || b.right <= a.left + 1 || a.bottom <= b.top + 1 || b.bottom <= a.top + 1;
+const step = document.querySelector('.step');
+return {rule: [lines(document.getElementById('rule')), document.getElementById('rule').textContent.split('\\n').length],
+        code: [lines(document.getElementById('code')), document.getElementById('code').textContent.split('\\n').length],
+        apart: [apart(box('math'), box('rule')), apart(box('math'), box('code')), apart(box('rule'), box('code'))],
+        cut: step.scrollWidth - step.clientWidth};
+"""
+
+
+@pytest.mark.parametrize("width, height, at", [(1920, 1080, 12), (1280, 720, 30)])
+def test_the_header_never_overprints_on_an_mlp(browser, tmp_path, width, height, at):
+    """Issue 22 item 3: math, rule and code each keep their width (one line per rule and per line of code),
+    never overlap and are never cut at the right edge: what does not fit beside goes below."""
+    import nn
+
+    model = nn.MLP(2, [4, 4, 1], seed=1)
+    points = [[0.5, -1.0], [1.0, 0.2], [-0.3, 0.8], [0.1, 0.1]]
+    loss = nn.losses.mse([model(x) for x in points], [1.0, 0.0, 1.0, 0.0])
+    loss.label = "loss"
+    page = write_player(loss, tmp_path / "mlp.html")
+    _sized(browser, width, height)
+    browser.get(page.as_uri())
+    browser.execute_script("const s = document.getElementById('slider'); s.value = arguments[0];"
+                           "s.dispatchEvent(new Event('input'));", at)
+    shown = browser.execute_script(LINES)
+    assert shown["rule"][0] == shown["rule"][1] and shown["code"][0] == shown["code"][1], shown
+    assert all(shown["apart"]) and shown["cut"] <= 0, shown
+    screenshots = Path(os.environ.get("CHAINRULE_SCREENSHOTS", tmp_path))
+    screenshots.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(screenshots / f"player-mlp-{width}x{height}-step{at}.png"))
+
+
+def test_a_neuron_with_many_inputs_lists_its_rules_in_order_and_every_row(browser, tmp_path):
+    """Issue 22 item 4: rules in the edges' order (w2 before w10, as the math), every row reachable."""
+    import re
+
+    from selenium.webdriver.common.by import By
+
+    import nn
+
+    model = nn.MLP(12, [1], activation="tanh", seed=3)
+    loss = (model([0.1 * k for k in range(12)]) - 1.0) ** 2
+    loss.label = "loss"
+    data = player_data(loss, collapse="neuron")
+    (key,) = data["details"]
+    dot = max(data["details"][key]["steps"], key=lambda step: len(step["grads"]))
+    weights = [int(m) for rule in dot["rules"] for m in re.findall(r"/dL1\.n1\.w(\d+) ", rule)]
+    assert weights == list(range(1, 13))
+    page = write_player(loss, tmp_path / "neuron.html", collapse="neuron")
+    _sized(browser, 1280, 720)
+    browser.get(page.as_uri())
+    browser.execute_script("document.getElementById(arguments[0]).dispatchEvent(new MouseEvent('click', {bubbles: true}))",
+                           key)
+    browser.find_element(By.TAG_NAME, "body").send_keys("\ue010")  # End: the neuron's dot, 25 edges
+    rows = browser.execute_script("""
+        const step = document.querySelector('.step'); step.scrollTop = step.scrollHeight;
+        const area = step.getBoundingClientRect(), maths = document.querySelectorAll('#math math');
+        const last = maths[maths.length - 1].getBoundingClientRect();
+        return [maths.length, last.top >= area.top && last.bottom <= area.bottom + 1];""")
+    assert rows == [len(dot["grads"]), True]

@@ -118,7 +118,8 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
         if key not in drawn:
             if node in member:
                 outs = output[member[node]]
-                point = "" if count <= 1 or sample is not None else f" (point {min(depends[outs[0]])})"
+                # points are counted from 1 where people read them, as the names' suffixes are (L1.n1#4: the 4th)
+                point = "" if count <= 1 or sample is not None else f" (point {min(depends[outs[0]]) + 1})"
                 title = member[node].split("#")[0] + point  # with sample=k the picture's title names the point
                 if len(outs) == 1:
                     data, grad = fmt(outs[0].data), fmt(outs[0].grad)
@@ -145,7 +146,7 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
         dot.node("others", f"the other {count - 1} data points", shape="box", style="dashed", id="others")
     if sample is not None and count > 1:
         size = 1.4 * float(dot.node_attr.get("fontsize", 11))  # a title: larger than the boxes' text, at any scale
-        dot.attr(label=f"data point {sample} of {count}", labelloc="t", fontname="Helvetica", fontsize=f"{size:g}")
+        dot.attr(label=f"data point {sample + 1} of {count} (sample={sample})", labelloc="t", fontname="Helvetica", fontsize=f"{size:g}")
     for node in order:  # what each box holds: its nodes and the parameters they read
         if node in member and box(node) in boxes:
             inside = boxes[box(node)].nodes

@@ -2,8 +2,10 @@
 
 The page holds the graph as SVG (laid out once by Graphviz, each edge labelled with its rule)
 and the steps in its JSON data, and the front end: ``assets/player.html``, ``player.css`` and
-``player.js`` (package data; ``player.js`` says how a web page or a widget mounts it). The graph fills the window and can be
-zoomed and panned; the current step's chain rule is written as math (MathML, which
+``player.js`` (package data; ``player.js`` says how a web page or a widget mounts it). Without
+Graphviz's ``dot`` program the page carries draw()'s DOT instead and lays it out itself with
+Graphviz compiled to WebAssembly (``make vendor`` puts it in the package; inlined, no network).
+The graph fills the window and can be zoomed and panned; the current step's chain rule is written as math (MathML, which
 Chromium and Firefox render offline) with the op's rule beside it; each node's grad fills
 in as the steps reach it. A presenter needs only the keyboard: Space or the right arrow for
 the next step, the left arrow back, Home and End, + and - to zoom, 0 to fit. No network
@@ -15,7 +17,10 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Collection
+import re
+import shutil
+from collections.abc import Callable, Collection
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,14 +28,14 @@ import graphviz
 
 from ..engine.files import HTML_SUFFIXES, write_atomically
 from ..engine.formatting import format_number
-from ..engine.graph import scratch_grads
+from ..engine.graph import scratch_grads, topological_order
 from ..engine.value import edge_rule
 from ..teach.codegen import NotCompilableError, step_code
 from ..teach.naming import node_names
 from ..teach.trace import step_mathml
 from . import assets
 from .collapse import collapsed
-from .drawing import PAGE_IDS, svg_text, value_label, value_node_id
+from .drawing import MAX_NODES, PAGE_IDS, GraphTooLargeError, draw, svg_text, value_label, value_node_id
 
 if TYPE_CHECKING:
     from ..engine.value import Value
@@ -46,6 +51,14 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
     picture, and each box holds its own picture and steps (``details``, by box id).
     """
     collapse, sample = draw_options.pop("collapse", None), draw_options.pop("sample", None)
+    if collapse is None:  # counted first: a training step's loss is refused in milliseconds, not seconds
+        count, most = len(topological_order(root)), draw_options.get("max_nodes", MAX_NODES)
+        if count > most:
+            raise GraphTooLargeError(
+                f"the graph has {count} value nodes, too many to step through one by one (the player draws at most "
+                f"{most}): for a network's loss pass collapse=\"neuron\" (or \"layer\") and sample=k to open one box "
+                f"per neuron along the k-th data point, or build the loss on fewer points")
+    picture = _layout()  # Graphviz's dot here, or in the page (WebAssembly) when dot is not installed
     draw_options.setdefault("edge_labels", "rule")
     draw_options.setdefault("scale", 1.3)  # fonts grow faster than the gaps between ranks: larger text once fitted
     draw_options.setdefault("ops", "inline")  # half the ranks: 20 px text for the neuron even at 1280x720
@@ -62,11 +75,11 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
         final = [format_number(node.grad, digits) for node in forward]
         # Lay the graphs out with the final grads so every box is wide enough for its number.
         if collapse is None:
-            svg, details = svg_text(root, digits=digits, **draw_options), {}
+            whole, details = picture(root, digits=digits, **draw_options), {}
         else:
-            svg = svg_text(root, digits=digits, collapse=collapse, sample=sample, scale=draw_options["scale"])
+            whole = picture(root, digits=digits, collapse=collapse, sample=sample, scale=draw_options["scale"])
             details = {key: {"title": box.title,
-                             "svg": svg_text(root, digits=digits, only=box.nodes, names=names, **draw_options),
+                             **picture(root, digits=digits, only=box.nodes, names=names, **draw_options),
                              "start": [[index[out], final[index[out]]] for out in box.outputs],
                              "steps": [step for node, step in steps if inside[node] == key]}
                        for key, box in boxes.items()}
@@ -76,9 +89,34 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
         "nodes": [{"id": value_node_id(k), "name": names[node], "final": final[k]} for k, node in enumerate(forward)],
         "steps": [step for _, step in steps] if collapse is None else [],
         "details": details,
-        "svg": svg,
+        **whole,
         "ids": PAGE_IDS,
     }
+
+
+VIZ = "vendor/viz/viz-global.js"  # Graphviz compiled to WebAssembly (npm @viz-js/viz), put there by make vendor
+
+
+def _layout() -> Callable[..., dict[str, str]]:
+    """How the player's pictures are laid out: ``{"svg": ...}`` by Graphviz's ``dot`` when it is installed,
+    else ``{"dot": ...}`` (draw()'s DOT source) for the page to lay out with Graphviz-WASM.
+
+    Neither (no ``dot`` and no vendored Graphviz-WASM): a ``RuntimeError`` saying how to get either.
+    """
+    if shutil.which("dot") is not None:
+        return lambda root, **draw_options: {"svg": svg_text(root, **draw_options)}
+    if not _viz_script():
+        raise RuntimeError("the player needs Graphviz to lay out its graph: install the dot program "
+                           "('apt-get install graphviz' or 'brew install graphviz'), or put Graphviz compiled to "
+                           "WebAssembly into the package with 'make vendor' (tools/fetch-vendor), which the page "
+                           "then carries inline")
+    return lambda root, **draw_options: {"dot": draw(root, **draw_options).source}
+
+
+def _viz_script() -> str:
+    """The vendored Graphviz-WASM script (it embeds its WebAssembly), or '' when it was not fetched."""
+    viz = resources.files(__package__).joinpath(VIZ)
+    return viz.read_text(encoding="utf-8") if viz.is_file() else ""
 
 
 MAX_BOXES = 200  # each box of a collapsed player holds its own picture, drawn by Graphviz in advance
@@ -97,7 +135,8 @@ def _step_records(root: Value, digits: int, names: dict, index: dict,
             continue
         # Numbers go to the page as text: JSON has no inf or nan.
         grads = [[index[e.parent], format_number(e.grad_after, digits)] for e in step.edges]
-        rules = sorted({edge_rule(step.node, k, names) for k in range(len(step.edges))})
+        # in the edges' order, as the math lines are (w1, w2, ..., w16; text order put w10 before w2), each rule once
+        rules = list(dict.fromkeys(edge_rule(step.node, k, names) for k in range(len(step.edges))))
         records.append((step.node, {"node": index[step.node], "text": str(step), "grads": grads,
                                     "math": step_mathml(step), "rules": rules, "code": code.get(step.node, [])}))
     return records
@@ -114,7 +153,8 @@ def write_player(root: Value, path: str | os.PathLike, digits: int = 4, title: s
     >>> "dy/dx" in page.read_text()
     True
     """
-    return player(root, digits, title, **draw_options).save(_html_path(path))  # refused before any work
+    path = _html_path(path)  # refused before any work
+    return player(root, digits, title, **draw_options).save(path)
 
 
 def _html_path(path: str | os.PathLike) -> Path:
@@ -149,9 +189,16 @@ def player(root: Value, digits: int = 4, title: str | None = None, quiz: bool = 
     title = html.escape(title or f"Backpropagation through {data['root_name']}")
     page = assets.fill(assets.read("player.html"), title=title, style=assets.read("player.css"),
                        markup=assets.fill(assets.read("player-markup.html"), title=title),
-                       data=assets.script_json(data), scripts="",
+                       data=assets.script_json(data), scripts=_inline_script(_viz_script()) if "dot" in data else "",
                        script=assets.read("player.js"))
     return Player(page)
+
+
+def _inline_script(source: str) -> str:
+    """``source`` (a vendored library) as an inline ``<script>``; refused if its text could end the element early."""
+    if re.search(r"</script|<!--", source, re.IGNORECASE):
+        raise ValueError("the vendored script contains '</script' or '<!--' and cannot be inlined into the page")
+    return f"<script>{source}</script>"
 
 
 def _quiz_data(root: Value, data: dict) -> list[dict]:

@@ -5,7 +5,10 @@
  *   root  an element holding the player's markup (player-markup.html: a div.chainrule-player)
  *   data  the object autograd.show.html_player.player_data() makes (the page embeds it as JSON):
  *         nodes, steps, details (a collapsed network's boxes), quiz, ids (the SVG's element ids,
- *         as templates), and the picture: svg (Graphviz's SVG text).
+ *         as templates), and the picture: svg (Graphviz's SVG text), or dot (draw()'s DOT source)
+ *         when Python had no dot program: then the page lays it out with Graphviz compiled to
+ *         WebAssembly, the global Viz of @viz-js/viz (viz-global.js, inlined before this script;
+ *         its WebAssembly is inside it, so nothing is fetched), each picture when first shown.
  *
  * A static page (player.html) inlines player.css, this file and the data, and calls
  *   mountPlayer(document.querySelector(".chainrule-player"), JSON.parse(dataScript.textContent));
@@ -33,8 +36,17 @@ function mountPlayer(root, data) {
   const setGrad = (i, text) => gradTexts[i].forEach(t => t.textContent = id("grad", {grad: text}));
   const mark = (i, name, on) => boxes[i].forEach(g => g.classList.toggle(name, on));
 
+  let viz = null;  // Graphviz-WASM, when a picture comes as DOT
+  function laidOut(picture) {  // data or a detail: its SVG, laid out here (once) from its DOT if need be
+    if (picture.svg === undefined) {
+      const text = viz.renderString(picture.dot, {format: "svg"});
+      picture.svg = text.slice(text.indexOf("<svg"));
+    }
+    return picture.svg;
+  }
+
   function load(picture, stepList, known) {
-    canvas.innerHTML = picture;  // Graphviz's SVG of escaped names
+    canvas.innerHTML = laidOut(picture);  // Graphviz's SVG of escaped names
     svg = canvas.querySelector("svg");
     box = svg.viewBox.baseVal;
     svg.setAttribute("width", box.width); svg.setAttribute("height", box.height);
@@ -55,8 +67,9 @@ function mountPlayer(root, data) {
   // ---- a collapsed network: click a neuron's or a layer's box to step through the chain rule inside it ----
   function showNetwork() {
     opened = null;
-    load(data.svg, [], []);
+    load(data, [], []);
     back.hidden = stepArea.hidden = true;  // no step here: the network gets the room
+    root.classList.remove("opened");
     intro = "click a box (or Tab to it and press Enter) to step through the chain rule inside it";
     for (const [key, detail] of Object.entries(data.details)) {
       const g = element(key);
@@ -72,8 +85,9 @@ function mountPlayer(root, data) {
   function openBox(key) {
     const detail = data.details[key];
     opened = key;
-    load(detail.svg, detail.steps, detail.start);
+    load(detail, detail.steps, detail.start);
     back.hidden = stepArea.hidden = false;
+    root.classList.add("opened");
     intro = "inside " + detail.title + ": the gradient from above has arrived at its output; " +
             "press next (space or the right arrow) to send it back, Escape for the whole network";
     show(0);
@@ -143,6 +157,7 @@ function mountPlayer(root, data) {
       op && op.classList.add("current");
       line.textContent = step.text;
       math.innerHTML = step.math;  // built in Python from escaped names and numbers
+      math.classList.toggle("many", step.grads.length > 4);
       rule.textContent = step.rules.join("\n");
       code.textContent = step.code.map(l => l.split("  #")[0]).join("\n");
     } else {
@@ -175,15 +190,27 @@ function mountPlayer(root, data) {
       show(current + (e.key === "ArrowRight" ? 1 : -1)); }
   });
   back.addEventListener("click", showNetwork);
-  if (Object.keys(data.details).length) {
-    showNetwork();
-  } else {
-    load(data.svg, data.steps, [[data.root, "1.0"]]);
-    intro = "d" + data.root_name + "/d" + data.root_name + " = 1: press next (space or the right arrow) to send it back";
-    apply();
-    show(0);
+  function begin() {
+    if (Object.keys(data.details).length) {
+      showNetwork();
+    } else {
+      load(data, data.steps, [[data.root, "1.0"]]);
+      intro = "d" + data.root_name + "/d" + data.root_name + " = 1: press next (space or the right arrow) to send it back";
+      apply();
+      show(0);
+    }
+    if (data.quiz) startQuiz(data.quiz);
   }
-  if (data.quiz) startQuiz(data.quiz);
+  if (data.svg !== undefined) {
+    begin();
+  } else if (typeof Viz === "undefined") {
+    line.textContent = "this page carries its graph as DOT but not Graphviz-WASM to lay it out: " +
+                       "run make vendor (or install Graphviz's dot) and write the page again";
+  } else {
+    line.textContent = "laying out the graph (Graphviz, WebAssembly) ...";
+    Viz.instance().then(instance => { viz = instance; begin(); })
+      .catch(error => { line.textContent = "Graphviz-WASM could not lay out the graph: " + error; });
+  }
 
   // ---- quiz: each answer judged here, offline, as autograd.quiz judges it ----
   function startQuiz(questions) {
@@ -234,5 +261,5 @@ function mountPlayer(root, data) {
     update();
     apply();  // the panel took some of the width: fit the graph again
   }
-  return {show, fit: () => { view.fit = true; apply(); }};
+  return {show: k => show(k), fit: () => { view.fit = true; apply(); }};
 }
