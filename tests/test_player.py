@@ -584,3 +584,32 @@ def test_a_neuron_with_many_inputs_lists_its_rules_in_order_and_every_row(browse
         const last = maths[maths.length - 1].getBoundingClientRect();
         return [maths.length, last.top >= area.top && last.bottom <= area.bottom + 1];""")
     assert rows == [len(dot["grads"]), True]
+
+
+def test_two_players_mount_in_one_page_each_in_its_own_root(browser, tmp_path):
+    """player.js is mountPlayer(root, data), as a web page or a widget mounts it: two on one page step apart."""
+    from autograd.show import assets
+
+    require_program("dot", "apt-get install graphviz")
+    neuron, square = player_data(classic_neuron()[0]), player_data(Value(3.0, "x") ** 2)
+    markup = assets.fill(assets.read("player-markup.html"), title="a player")
+    page = tmp_path / "two.html"
+    page.write_text(
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><style>{assets.read('player.css')}"
+        " .frame { height: 45vh; border: 1px solid; }</style></head><body>"
+        f"<div class='frame' id='one'>{markup}</div><div class='frame' id='two'>{markup}</div>"
+        f"<script>{assets.read('player.js')}</script><script>"
+        f"const one = mountPlayer(document.querySelector('#one .chainrule-player'), {assets.script_json(neuron)});"
+        f"const two = mountPlayer(document.querySelector('#two .chainrule-player'), {assets.script_json(square)});"
+        "</script></body></html>")
+    browser.get(page.as_uri())
+    counters = "return ['one', 'two'].map(f => document.querySelector('#' + f + ' #counter').textContent)"
+    assert browser.execute_script(counters) == ["step 0 / 5", "step 0 / 1"]
+    browser.execute_script("document.querySelector('#two #next').click()")
+    assert browser.execute_script(counters) == ["step 0 / 5", "step 1 / 1"]
+    browser.execute_script("one.show(5)")
+    assert browser.execute_script(counters) == ["step 5 / 5", "step 1 / 1"]
+    grads = browser.execute_script(
+        "return ['one', 'two'].map(f => Array.from(document.querySelectorAll('#' + f + ' g.node text'))"
+        ".map(t => t.textContent).filter(t => t.startsWith('grad ')))")
+    assert "grad -1.5" in grads[0] and grads[1] == ["grad 6.0", "grad 1.0"]
