@@ -101,15 +101,10 @@ def _layout() -> Callable[..., dict[str, str]]:
     """How the player's pictures are laid out: ``{"svg": ...}`` by Graphviz's ``dot`` when it is installed,
     else ``{"dot": ...}`` (draw()'s DOT source) for the page to lay out with Graphviz-WASM.
 
-    Neither (no ``dot`` and no vendored Graphviz-WASM): a ``RuntimeError`` saying how to get either.
+    (A page that carries DOT needs Graphviz-WASM: ``player()`` checks it is there before any work.)
     """
     if shutil.which("dot") is not None:
         return lambda root, **draw_options: {"svg": svg_text(root, **draw_options)}
-    if not _viz_script():
-        raise RuntimeError("the player needs Graphviz to lay out its graph: install the dot program "
-                           "('apt-get install graphviz' or 'brew install graphviz'), or put Graphviz compiled to "
-                           "WebAssembly into the package with 'make vendor' (tools/fetch-vendor), which the page "
-                           "then carries inline")
     return lambda root, **draw_options: {"dot": draw(root, **draw_options).source}
 
 
@@ -184,6 +179,11 @@ def player(root: Value, digits: int = 4, title: str | None = None, quiz: bool = 
     """
     if quiz and draw_options.get("collapse") is not None:
         raise ValueError("a quiz asks for every node's gradient, so it cannot collapse them: pass quiz=True or collapse=, not both")
+    if shutil.which("dot") is None and not _viz_script():
+        raise RuntimeError("the player needs Graphviz to lay out its graph: install the dot program "
+                           "('apt-get install graphviz' or 'brew install graphviz'), or put Graphviz compiled to "
+                           "WebAssembly into the package with 'make vendor' (tools/fetch-vendor), which the page "
+                           "then carries inline")
     data = player_data(root, digits, **draw_options)
     data["quiz"] = _quiz_data(root, data) if quiz else None
     title = html.escape(title or f"Backpropagation through {data['root_name']}")

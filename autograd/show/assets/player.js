@@ -38,7 +38,7 @@ function mountPlayer(root, data) {
 
   let viz = null;  // Graphviz-WASM, when a picture comes as DOT
   function laidOut(picture) {  // data or a detail: its SVG, laid out here (once) from its DOT if need be
-    if (picture.svg === undefined) {
+    if (picture.svg == null) {
       const text = viz.renderString(picture.dot, {format: "svg"});
       picture.svg = text.slice(text.indexOf("<svg"));
     }
@@ -201,7 +201,8 @@ function mountPlayer(root, data) {
     }
     if (data.quiz) startQuiz(data.quiz);
   }
-  if (data.svg !== undefined) {
+  const asDot = picture => picture.svg == null && picture.dot != null;
+  if (!asDot(data) && !Object.values(data.details).some(asDot)) {
     begin();
   } else if (typeof Viz === "undefined") {
     line.textContent = "this page carries its graph as DOT but not Graphviz-WASM to lay it out: " +

@@ -103,22 +103,9 @@ def _sources_zip() -> bytes:
 
 
 def _player_data(root: Value, digits: int, player_data: Callable[..., dict]) -> dict:
-    """The player's data; without Graphviz's ``dot`` program (Pyodide) the graph comes as DOT, laid out in the page.
-
-    Until ``player_data`` makes that choice itself (issue 23 item 1), its SVG step is swapped for
-    ``draw(...).source`` here when there is no ``dot``.
-    """
-    if shutil.which("dot") is not None:
-        return player_data(root, digits)
-    from unittest import mock
-
-    from .. import html_player
-    from ..drawing import draw
-
-    with mock.patch.object(html_player, "svg_text", lambda root, **options: draw(root, **options).source):
-        data = player_data(root, digits)
-    data["dot"], data["svg"] = data["svg"], None
-    return data
+    """The player's data; without Graphviz's ``dot`` program (Pyodide) ``player_data`` gives the graph
+    as DOT (``"dot"``, no ``"svg"``), laid out in the page."""
+    return player_data(root, digits)
 
 
 def page_view(expression: str, pairs: Sequence[str], digits: int = 4) -> str:
