@@ -570,7 +570,7 @@ def test_a_neuron_with_many_inputs_lists_its_rules_in_order_and_every_row(browse
     data = player_data(loss, collapse="neuron")
     (key,) = data["details"]
     dot = max(data["details"][key]["steps"], key=lambda step: len(step["grads"]))
-    weights = [int(m) for rule in dot["rules"] for m in re.findall(r"/dL1\.n1\.w(\d+) ", rule)]
+    weights = [int(m) for rule in dot["rules"] for m in re.findall(r"/∂L1\.n1\.w(\d+) ", rule)]
     assert weights == list(range(1, 13))
     page = write_player(loss, tmp_path / "neuron.html", collapse="neuron")
     _sized(browser, 1280, 720)
