@@ -98,7 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     quiz_cmd = commands.add_parser(
         "quiz", help="hide the gradients and ask for each one, reading one answer per line",
         description="Asks for each gradient in backward order; type a number and Enter (answers can be piped in). "
-                    "A wrong answer gets a hint with the numbers to multiply. End of input stops the quiz.")
+                    "A wrong answer is told which common mistake it matches; up to three tries a question, the hint "
+                    "growing each time (the mistake, the numbers, the answer). q or end of input stops; the last "
+                    "line is the score, counting answers right at the first try.")
     quiz_cmd.add_argument("expression", metavar="EXPR", help='e.g. "tanh(x*w + b)"')
     quiz_cmd.add_argument("inputs", metavar="NAME=VALUE", nargs="*", help="a value for every name in EXPR")
     quiz_cmd.add_argument("--hide-local", action="store_true", help="hints give each local derivative's rule, not its number")
@@ -267,28 +269,23 @@ def explain_json(expression: str, values: Mapping[str, object] | Sequence[str], 
 
 
 def run_quiz(args: argparse.Namespace) -> int:
-    """Ask for every hidden gradient in turn; judge each answer; a hint after a wrong one; the score."""
-    from .teach.quiz import quiz
+    """Ask for every hidden gradient in turn, up to three tries each with a growing hint; the score last."""
+    from .teach.quiz import TRIES, ask, quiz
+    from .teach.trace import notation_line
 
     out, _ = build(args.expression, args.inputs)
     test = quiz(out, hide_local=args.hide_local)
     print(f"{OUTPUT_NAME} = {args.expression.strip()}")
     for name, shown in forward_rows(out, node_names(out)):
         print(f"  {name} = {shown}")
-    print(f"work out each gradient, backward from d{OUTPUT_NAME}/d{OUTPUT_NAME} = 1 (4 significant digits are enough)")
-    asked = 0
-    for question in test.questions:
-        print(question.prompt, end=" ", flush=True)
-        answer = sys.stdin.readline()
-        if not answer:
-            print()
-            break
-        asked += 1
-        try:
-            print(f"  {test.answer(question.name, answer)}")
-        except ValueError as error:
-            print(f"  {error}")
-    print(f"score: {test.score} of {len(test.questions)}" + ("" if asked == len(test.questions) else f" ({asked} answered)"))
+    print(notation_line(OUTPUT_NAME))
+    print(f"work out each gradient, backward from d{OUTPUT_NAME}/d{OUTPUT_NAME} = 1 (4 significant digits are "
+          f"enough; {TRIES} tries each; q stops)")
+    right, asked = ask(test, sys.stdin.readline, lambda text: print(text, end="", flush=True),
+                       echo=not sys.stdin.isatty())
+    if asked < len(test.questions):
+        print(f"stopped after {asked} of {len(test.questions)} questions")
+    print(f"score: {right} of {len(test.questions)}")
     return 0
 
 

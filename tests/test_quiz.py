@@ -99,11 +99,12 @@ def test_chainrule_quiz_reads_answers_from_a_pipe():
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "df/dv8 = ?" in out and out.count("right") == 8
-    assert "not quite. df/dx1 = df/d(x1*w1) · ∂(x1*w1)/∂x1 = 0.5 · -3.0 = ?" in out
-    assert out.rstrip().endswith("score: 8 of 9")
+    assert "df/dx1 = ? 7\n  not quite: that is none of the usual slips" in out  # then end of input
+    assert out.rstrip().splitlines()[-1] == "score: 8 of 9"
 
 
 def test_chainrule_quiz_stops_at_end_of_input():
     done = subprocess.run([sys.executable, "-m", "autograd.cli", "quiz", "x*y", "x=2", "y=3"], input="2\n",
                           capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0 and done.stdout.rstrip().endswith("score: 1 of 2 (1 answered)")
+    lines = done.stdout.rstrip().splitlines()
+    assert done.returncode == 0 and lines[-2:] == ["stopped after 1 of 2 questions", "score: 1 of 2"]

@@ -202,13 +202,15 @@ def _inline_script(source: str) -> str:
 
 
 def _quiz_data(root: Value, data: dict) -> list[dict]:
-    """One record per question: its node, prompt, true gradient (as text), hint and the answers it builds on."""
+    """One record per question: its node, prompt, true gradient (as text), hint, the answers it builds on and
+    the common mistakes (each one's numbers and sentence, computed here once, judged in the page in order)."""
     from ..teach.quiz import ABS_TOL, REL_TOL, quiz
 
     test = quiz(root)
     node_of = {node["name"]: k for k, node in enumerate(data["nodes"])}
     return [{"node": node_of[q.name], "name": q.name, "prompt": q.prompt, "truth": repr(test.expected(q.name)),
-             "hint": test.hint(q.name), "upstream": test.upstream_of(q.name), "rel": REL_TOL, "abs": ABS_TOL}
+             "hint": test.hint(q.name), "upstream": test.upstream_of(q.name), "rel": REL_TOL, "abs": ABS_TOL,
+             "mistakes": test.mistake_records(q.name)}
             for q in test.questions]
 
 

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine.files import write_atomically
+from ..engine.formatting import format_number
 from ..engine.value import Value
 from ..teach.expr import build
+from ..teach.quiz import quiz
 from ..teach.trace import explain
 from . import assets
 from .drawing import svg_text
@@ -62,6 +64,18 @@ def _graph(exercise: Exercise) -> Value:
     return out
 
 
+def _mistakes_table(root: Value, names: list[str]) -> str:
+    """Per question, the wrong answers each common mistake gives: a teacher reads a wrong answer off it."""
+    test = quiz(root, hide=names)
+    rows = []
+    for name in names:
+        wrong = "; ".join(f"{what}: {numbers}" for what, numbers in test.wrong_answers(name)) or "none of them differs"
+        rows.append(f"<tr><td>df/d{html.escape(name)} = {html.escape(format_number(test.expected(name)))}</td>"
+                    f"<td>{html.escape(wrong)}</td></tr>")
+    return ('<table class="mistakes"><tr><th>right answer</th><th>wrong answers a common mistake gives</th></tr>'
+            + "".join(rows) + "</table>")
+
+
 def write_worksheet(count: int, seed: int, out: str | Path) -> tuple[Path, Path]:
     """Write ``worksheet.html`` and ``answers.html`` into the folder ``out``; return both paths."""
     out = Path(out)
@@ -76,7 +90,8 @@ def write_worksheet(count: int, seed: int, out: str | Path) -> tuple[Path, Path]
         sheet.append(f'{head}<div class="graph">{svg_text(root, edge_labels="rule", hide_grads=True)}</div>'
                      f'<p>Fill in every grad in the graph, then:</p><ul class="blanks">{blanks}</ul></section>')
         lines = html.escape(explain(root))  # forward values, every chain-rule line, the gradients
-        key.append(f'{head}<div class="graph">{svg_text(root, edge_labels="rule")}</div><pre>{lines}</pre></section>')
+        key.append(f'{head}<div class="graph">{svg_text(root, edge_labels="rule")}</div><pre>{lines}</pre>'
+                   f'{_mistakes_table(root, [name for name, _ in exercise.values])}</section>')
     title = f"Chain-rule worksheet ({count} exercises, seed {seed})"
     paths = (out / "worksheet.html", out / "answers.html")
     for path, name, body in ((paths[0], title, sheet), (paths[1], f"Answers: {title}", key)):

@@ -239,18 +239,31 @@ function mountPlayer(root, data) {
       row.append(label, hint);
       panel.appendChild(row);
       input.addEventListener("focus", () => boxes.forEach((_, i) => mark(i, "current", i === q.node)));
-      input.addEventListener("keydown", e => { if (e.key === "Enter") judge(); e.stopPropagation(); });
+      input.addEventListener("keydown", e => {
+        if (e.key === "Enter") {  // check, then on to the next question's field
+          judge();
+          const inputs = Array.from(panel.querySelectorAll("input"));
+          const next = inputs[inputs.indexOf(input) + 1];
+          if (next) next.focus();
+        }
+        e.stopPropagation();
+      });
       input.addEventListener("change", judge);
       function judge() {
         const value = Number(input.value.trim()), truth = Number(q.truth);
-        const right = input.value.trim() !== "" && Number.isFinite(value) &&
-                      Math.abs(value - truth) <= Math.max(q.rel * Math.abs(truth), q.abs);
+        const close = (a, b) => Math.abs(a - b) <= Math.max(q.rel * Math.abs(b), q.abs);
+        const number = input.value.trim() !== "" && Number.isFinite(value);
+        const right = number && close(value, truth);
         results[q.name] = right;
         row.classList.toggle("right", right);
         row.classList.toggle("wrong", !right);
+        // the first common mistake (in the quiz's order) whose number the answer matches, as Quiz.answer finds it
+        const mistake = right || !number ? null :
+          q.mistakes.find(m => m.id === "unknown" || m.values.some(v => close(value, v)));
+        row.dataset.mistake = right ? "" : mistake ? mistake.id : "not a number";
         const wrongBefore = q.upstream.find(name => results[name] === false);
-        hint.textContent = right ? "" : "not quite. " + q.hint +
-          (wrongBefore ? "; first fix the answer for " + wrongBefore : "");
+        hint.textContent = right ? "" : "not quite: " + (mistake ? mistake.text : "type a number, like 0.5 or -1.5e-3.") +
+          " " + q.hint + (wrongBefore ? "; first fix the answer for " + wrongBefore : "");
         setGrad(q.node, right ? input.value.trim() : "?");
         mark(q.node, "quiz-right", right);
         mark(q.node, "pending", !right);
@@ -261,6 +274,8 @@ function mountPlayer(root, data) {
                        " = 1 backward; type it in the panel and press Enter";
     update();
     apply();  // the panel took some of the width: fit the graph again
+    const first = panel.querySelector("input");
+    if (first) first.focus({preventScroll: true});
   }
   return {show: k => show(k), fit: () => { view.fit = true; apply(); }};
 }
