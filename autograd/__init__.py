@@ -62,6 +62,8 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     """A name of the teaching or drawing layer, imported on first use (then cached here)."""
+    if name == "lab":  # the lab of broken backward passes, a module: autograd.lab.backward(root, "recursive")
+        return importlib.import_module(".lab", __name__)
     target = _RENAMED.get(name, name)
     module = _LAZY.get(target)
     if module is None:
