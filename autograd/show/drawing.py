@@ -181,7 +181,7 @@ def draw(
         if copy not in copies:
             copies.add(copy)
             members[row[node]].append(copy)
-            dot.node(copy, value_label(names[parent], fmt(parent.data), grad_of(parent)), tooltip=html.escape(names[parent]),
+            dot.node(copy, value_label(names[parent], fmt(parent.data), grad_of(parent)), tooltip=_text(names[parent]),
                      shape="box", style="rounded,dashed,filled", fillcolor="white", color="#868e96", id=copy)
         return copy
 
@@ -198,7 +198,7 @@ def draw(
             attrs.update(color=HIGHLIGHT, penwidth="1.5", fillcolor="#fff9db")
         inline = _op_label(node, digits) if node.op and ops == "inline" else None
         dot.node(value_node_id(k), value_label(names[node], fmt(node.data), grad_of(node), inline),
-                 tooltip=html.escape(names[node]), **attrs)
+                 tooltip=_text(names[node]), **attrs)
         if not node.op:
             continue
         op_id = PAGE_IDS["op"].format(node=k)
