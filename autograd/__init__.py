@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .engine.arguments import check_int as check_int  # for nn's argument checks; not in __all__
 from .engine.arguments import check_real as check_real
+from .engine.arguments import check_sequence as check_sequence
 from .engine.custom import check_op, custom_op
 from .engine.files import write_atomically
 from .engine.functional import grad, hessian, jacobian, jvp, mode_costs

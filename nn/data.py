@@ -6,14 +6,22 @@ import math
 import random
 from collections.abc import Iterator, Sequence
 
+from autograd import check_int, check_real, check_sequence
+
 Dataset = tuple[list[list[float]], list[int]]
 
 
 def _check(n: int, noise: float) -> None:
-    if not isinstance(n, int) or n < 2:
-        raise ValueError(f"n must be an int of at least 2, got {n!r}")
-    if not noise >= 0:
-        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    check_int(n, "n", 2)
+    check_real(noise, "noise", 0, 1e6)
+
+
+def _check_rows(X: Sequence, y: Sequence) -> None:
+    """X and y: lists (or arrays) of as many rows as labels."""
+    check_sequence(X, "X", "rows (each a list of numbers)")
+    check_sequence(y, "y", "labels")
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
 
 
 def _finish(points: list[tuple[float, float]], labels: list[int], noise: float, rng: random.Random) -> Dataset:
@@ -42,8 +50,7 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: int | None = None) -> Dat
 def make_circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int | None = None) -> Dataset:
     """A small circle (label 1) inside a large one (label 0); ``factor`` is their radius ratio."""
     _check(n, noise)
-    if not 0 < factor < 1:
-        raise ValueError(f"factor must be between 0 and 1, got {factor!r}")
+    check_real(factor, "factor", above=0, below=1)
     rng = random.Random(seed)
     n_outer = n // 2
     n_inner = n - n_outer
@@ -62,8 +69,7 @@ def make_xor(n: int = 100, noise: float = 0.0, seed: int | None = None) -> Datas
 def make_spirals(n: int = 150, classes: int = 3, noise: float = 0.2, seed: int | None = None) -> Dataset:
     """``classes`` interleaved spiral arms, labels 0..classes-1 (CS231n's toy problem)."""
     _check(n, noise)
-    if not isinstance(classes, int) or classes < 2:
-        raise ValueError(f"classes must be an int of at least 2, got {classes!r}")
+    check_int(classes, "classes", 2)
     rng = random.Random(seed)
     points, labels = [], []
     for c in range(classes):
@@ -87,10 +93,8 @@ def batches(X: Sequence, y: Sequence, batch_size: int, shuffle: bool = True,
     >>> [len(bx) for bx, _ in batches(list(range(5)), list(range(5)), 2, shuffle=False)]
     [2, 2, 1]
     """
-    if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    _check_rows(X, y)
+    check_int(batch_size, "batch_size", 1)
     order = list(range(len(X)))
     if shuffle:
         (seed if isinstance(seed, random.Random) else random.Random(seed)).shuffle(order)
@@ -107,10 +111,8 @@ def train_test_split(X: Sequence, y: Sequence, test_fraction: float = 0.25,
     >>> len(X_train), len(X_test)
     (6, 2)
     """
-    if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r}")
+    _check_rows(X, y)
+    check_real(test_fraction, "test_fraction", above=0, below=1)
     order = list(range(len(X)))
     random.Random(seed).shuffle(order)
     n_test = max(1, round(len(X) * test_fraction))

@@ -25,9 +25,10 @@ ACTIVATIONS: dict[str | None, Callable[[Value], Value] | None] = {
 }
 
 
-def _activation(name: str | None) -> Callable[[Value], Value] | None:
-    if name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(map(repr, ACTIVATIONS))}")
+def _activation(name: str | None, what: str = "activation") -> Callable[[Value], Value] | None:
+    if not (name is None or isinstance(name, str)) or name not in ACTIVATIONS:
+        raise (ValueError if isinstance(name, str) else TypeError)(
+            f"unknown {what} {name!r:.40}; choose one of {', '.join(map(repr, ACTIVATIONS))}")
     return ACTIVATIONS[name]
 
 
@@ -127,11 +128,11 @@ class MLP(Module):
         if not isinstance(sizes, Sequence) or isinstance(sizes, str):
             raise TypeError(f"sizes is a list of layer widths like [16, 16, 1], got {type(sizes).__name__}")
         if not sizes:
-            raise ValueError("an MLP needs at least one layer size, e.g. MLP(2, [16, 16, 1])")
+            raise ValueError("sizes: an MLP needs at least one layer size, e.g. MLP(2, [16, 16, 1])")
         for k, size in enumerate(sizes):
             check_int(size, f"sizes[{k}] (a layer's width)", 1)
         _activation(activation)
-        _activation(output_activation)
+        _activation(output_activation, "output_activation")
         rng = _rng(seed)
         widths = [nin, *sizes]
         self.layers = [

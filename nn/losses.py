@@ -12,14 +12,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from autograd import Value
+from autograd import Value, check_real, check_sequence
 
 Prediction = "Value | float"
 
 
-def _pairs(predictions: Sequence, targets: Sequence, what: str) -> list[tuple]:
+def _pairs(predictions: Sequence, targets: Sequence, what: str,
+           names: tuple[str, str] = ("predictions", "targets")) -> list[tuple]:
+    check_sequence(predictions, f"{what}: {names[0]}", "one per row of the batch")
+    check_sequence(targets, f"{what}: {names[1]}", "one per row of the batch")
     if len(predictions) != len(targets):
-        raise ValueError(f"{what}: {len(predictions)} predictions but {len(targets)} targets")
+        raise ValueError(f"{what}: {len(predictions)} {names[0]} but {len(targets)} {names[1]}")
     if not predictions:
         raise ValueError(f"{what}: the batch is empty")
     return list(zip(predictions, targets))
@@ -53,8 +56,9 @@ def binary_cross_entropy(probabilities: Sequence, targets: Sequence[float], eps:
     >>> round(binary_cross_entropy([Value(0.8)], [1]).data, 6)
     0.223144
     """
+    check_real(eps, "eps", above=0, below=1)
     terms = []
-    for p, t in _pairs(probabilities, targets, "binary_cross_entropy"):
+    for p, t in _pairs(probabilities, targets, "binary_cross_entropy", ("probabilities", "targets")):
         _check_probability_target(t)
         terms.append(t * _clamped_log(p, eps) + (1 - t) * _clamped_log(1 - p, eps))
     return _named(-Value.sum(terms) * (1.0 / len(terms)), "binary_cross_entropy")
@@ -75,7 +79,7 @@ def bce_with_logits(logits: Sequence, targets: Sequence[float]) -> Value:
     1000.0
     """
     terms = []
-    for z, t in _pairs(logits, targets, "bce_with_logits"):
+    for z, t in _pairs(logits, targets, "bce_with_logits", ("logits", "targets")):
         _check_probability_target(t)
         terms.append(z.relu() - z * t + (1.0 + (-abs(z)).exp()).log())
     return _mean(terms, "bce_with_logits")
@@ -93,7 +97,7 @@ def hinge(scores: Sequence, labels: Sequence[int]) -> Value:
     0.75
     """
     terms = []
-    for s, y in _pairs(scores, labels, "hinge"):
+    for s, y in _pairs(scores, labels, "hinge", ("scores", "labels")):
         if y not in (-1, 1):
             raise ValueError(f"hinge needs labels -1 and +1, got {y!r} (map 0/1 labels with 2*y - 1)")
         terms.append((1 - y * s).relu())
@@ -121,8 +125,10 @@ def shifted_softmax_cross_entropy(batch_logits: Sequence[Sequence], targets: Seq
     >>> round(shifted_softmax_cross_entropy([logits], [0], lambda zs: maximum(*zs)).data, 6)
     0.126928
     """
+    if not callable(shift):
+        raise TypeError(f"shift must be a function of one row's logits, got {type(shift).__name__}")
     terms = []
-    for logits, target in _pairs(batch_logits, targets, "softmax_cross_entropy"):
+    for logits, target in _pairs(batch_logits, targets, "softmax_cross_entropy", ("batch_logits", "targets")):
         if not isinstance(target, int) or not 0 <= target < len(logits):
             raise ValueError(f"softmax_cross_entropy: class index {target!r} is not in 0..{len(logits) - 1}")
         m = shift(logits)
@@ -137,4 +143,7 @@ def l2(parameters: Sequence[Value]) -> Value:
     >>> l2([Value(3.0), Value(4.0)]).data
     25.0
     """
+    check_sequence(parameters, "parameters", "Values (model.parameters())")
+    if not all(isinstance(p, Value) for p in parameters):
+        raise TypeError("parameters must be Values (model.parameters()), not numbers or lists")
     return _named(Value.dot(parameters, parameters), "l2")

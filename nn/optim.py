@@ -94,7 +94,7 @@ class SGD(Optimizer):
                  dampening: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False) -> None:
         super().__init__(parameters, lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay)
         if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("Nesterov momentum needs momentum > 0 and dampening = 0")
+            raise ValueError("nesterov=True (Nesterov momentum) needs momentum > 0 and dampening = 0")
         self.nesterov = nesterov
 
     def update(self, i: int, x: float, g: float) -> float:
@@ -143,6 +143,8 @@ class Adam(Optimizer):
         if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
             raise ValueError(f"{type(self).__name__}: betas must be a pair of numbers in [0, 1) like (0.9, 0.999), "
                              f"got {betas!r:.60}")
+        for k, beta in enumerate(betas):
+            check_real(beta, f"{type(self).__name__}: betas[{k}]", 0, below=1)
         super().__init__(parameters, lr, beta1=betas[0], beta2=betas[1], eps=eps, weight_decay=weight_decay)
 
     def update(self, i: int, x: float, g: float) -> float:

@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from autograd import Value, check_int, check_real
+from autograd import Value, check_int, check_real, check_sequence
 
 from . import live as live_plot
 from . import losses
@@ -45,7 +45,10 @@ def predict(model: Module, X: Sequence[Sequence[float]], threshold: float | None
     >>> predict(MLP(2, [3], seed=0), [[1.0, 2.0]])  # three outputs: the index of the largest
     [0]
     """
-    threshold = _default_threshold(model) if threshold is None else threshold
+    if not callable(model):
+        raise TypeError(f"model must be a model (like MLP(2, [8, 1])), got {type(model).__name__}")
+    check_sequence(X, "X", "rows (each a list of numbers)")
+    threshold = _default_threshold(model) if threshold is None else check_real(threshold, "threshold")
     return [_label(model(x), threshold) for x in X]
 
 
@@ -68,6 +71,8 @@ def accuracy(model: Module, X: Sequence[Sequence[float]], y: Sequence[int], thre
     >>> accuracy(MLP(1, [1], activation=None, seed=0), [[1.0], [-1.0]], [1, 0]) in (0.0, 0.5, 1.0)
     True
     """
+    check_sequence(X, "X", "rows (each a list of numbers)")
+    check_sequence(y, "y", "labels")
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
     if len(X) == 0:

@@ -86,3 +86,16 @@ def _range_text(what: str, low: float | None, high: float | None,
              f"<= {high:g}" if high is not None else "", f"< {below:g}" if below is not None else ""]
     bounds = " and ".join(part for part in parts if part)
     return f"{what} {bounds}".rstrip()
+
+
+def check_sequence(value: object, name: str, of: str = "numbers or Values") -> None:
+    """``value`` must be a list, tuple or array (anything with a length and items), else TypeError naming ``name``.
+
+    >>> check_sequence([1, 2], "X")
+    >>> check_sequence(5, "X", "rows")
+    Traceback (most recent call last):
+    ...
+    TypeError: X must be a list of rows, got int: 5
+    """
+    if isinstance(value, (str, bytes, dict)) or not (hasattr(value, "__len__") and hasattr(value, "__getitem__")):
+        raise TypeError(f"{name} must be a list of {of}, got {type(value).__name__}: {value!r:.40}")

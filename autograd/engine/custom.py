@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
+from .arguments import check_int, check_real
 from .gradient_check import GradcheckError, GradcheckReport, gradcheck
 from .ops import Op
 from .value import Value, _data_of, _nary, as_float
@@ -124,6 +125,14 @@ def check_op(fn: Callable[..., Value], arity: int | None = None, domain: tuple[f
     arity = arity if arity is not None else len(op.operands) if isinstance(op, Op) else 1
     if not isinstance(arity, int) or arity < 1:
         raise ValueError(f"check_op: arity must be a positive int, got {arity!r}")
+    check_int(samples, "samples", 1)
+    upstream = check_real(upstream, "upstream")
+    if domain is not None:
+        if not (isinstance(domain, (tuple, list)) and len(domain) == 2):
+            raise TypeError(f"domain must be a pair (lo, hi) of numbers, got {domain!r:.40}")
+        lo_hi = [check_real(bound, f"domain[{k}]") for k, bound in enumerate(domain)]
+        if not lo_hi[0] < lo_hi[1]:
+            raise ValueError(f"domain must be (lo, hi) with lo < hi, got {domain!r}")
     name = str(op) if isinstance(op, Op) else getattr(fn, "__name__", "op")
     lo, hi = domain if domain is not None else _points_of(fn, arity)
     rng = random.Random(seed)

@@ -76,6 +76,8 @@ def write_atomically(path: str | os.PathLike, data: bytes) -> None:
     """
     given = os.fspath(path) if isinstance(path, (str, os.PathLike)) else path
     target = write_target(path)
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"data must be bytes (text.encode()), got {type(data).__name__}")
     tmp: str | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

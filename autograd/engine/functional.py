@@ -145,8 +145,8 @@ def jvp(outputs: Values, inputs: Values, tangents: Sequence[float] | float) -> l
     outputs, inputs = _as_list(outputs, "outputs"), _as_list(inputs, "inputs")
     tangents = [tangents] if not isinstance(tangents, (list, tuple)) else list(tangents)  # type: ignore[list-item]
     if len(tangents) != len(inputs):
-        raise ValueError(f"jvp needs one tangent per input: got {len(tangents)} for {len(inputs)} inputs")
-    tangent = {x: as_float(t, "jvp tangent") for x, t in zip(inputs, tangents)}
+        raise ValueError(f"tangents: jvp needs one tangent per input: got {len(tangents)} for {len(inputs)} inputs")
+    tangent = {x: as_float(t, "jvp tangents") for x, t in zip(inputs, tangents)}
     for node in reversed(topological_order_of(outputs)):
         if node in tangent or not node.op:
             continue

@@ -26,7 +26,7 @@ class _Mode(threading.local):
 MODE = _Mode()
 
 
-class AnomalyError(FloatingPointError):
+class AnomalyError(FloatingPointError, ValueError):
     """Raised inside ``detect_anomaly()`` at the first NaN or infinity."""
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .arguments import check_real
 from .graph import chain_rule_at, one_pass, topological_order
 
 if TYPE_CHECKING:
@@ -133,6 +134,7 @@ def backward_steps(root: Value, grad: float = 1.0, digits: int = 4,
     dy/dx += dy/dy · ∂y/∂x = 1.0 · 3.0 = 3.0
     dy/dx += dy/dy · ∂y/∂x = 1.0 · 3.0 = 3.0  (dy/dx is now 6.0)
     """
+    grad = check_real(grad, "grad")
     order = topological_order(root)
     step_names = StepNames(root, names)
     inner = [node for node in order if node.op]

@@ -270,6 +270,8 @@ class Value:
         >>> Value.sum([Value(1.0), 2, Value(3.0)])
         Value(data=6.0, grad=0.0, op='sum')
         """
+        if isinstance(terms, Value) or not isinstance(terms, Iterable):
+            raise TypeError(f"terms must be a list of Values or numbers, got {type(terms).__name__}")
         terms = list(terms)
         if set(map(type, terms)) == {Value}:  # the common case, at C speed
             return _nary(sum(map(_get_data, terms)), SUM, terms, [1.0] * len(terms))  # type: ignore[arg-type]
@@ -296,6 +298,9 @@ class Value:
         >>> Value.dot(w, [3.0, 4.0], start=0.5).data
         2.5
         """
+        for name, given in (("xs", xs), ("ys", ys)):
+            if isinstance(given, Value) or not isinstance(given, Iterable):
+                raise TypeError(f"{name} must be a list of Values or numbers, got {type(given).__name__}")
         return Value.dots([xs], ys, [start])[0]
 
     @staticmethod
@@ -322,11 +327,11 @@ class Value:
         for xs, start in zip(rows, starts):
             xs = xs if isinstance(xs, (list, tuple)) else list(xs)
             if len(xs) != len(ys):
-                raise ValueError(f"dot needs two sequences of the same length, got {len(xs)} and {len(ys)}")
+                raise ValueError(f"dot needs xs and ys of the same length, got {len(xs)} and {len(ys)}")
             if isinstance(start, Value):
                 starts_, start_grads, total, constant = [start], [1.0], start.data, 0.0
             else:
-                starts_, start_grads, total = [], [], _data_of(start, "dot")
+                starts_, start_grads, total = [], [], _data_of(start, "dot start")
                 constant = total
             if y_data is not None and set(map(type, xs)) == {Value}:
                 if y_data is ys:  # numbers: only the xs get gradients

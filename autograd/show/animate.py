@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..engine.files import write_atomically
+from ..engine.arguments import check_int
+from ..engine.files import write_atomically, write_target
 from ..engine.graph import scratch_grads
 from ..engine.steps import backward_steps
 from ..engine.value import Value
@@ -48,6 +49,8 @@ def animate(root: Value, path: str | os.PathLike, seconds_per_step: float = 2.5,
     >>> if shutil.which("dot"):
     ...     gif = animate(y, os.path.join(tempfile.mkdtemp(), "y.gif"), width=640)
     """
+    write_target(path)  # a str or path, not a folder or a link to a device: refused before any drawing
+    check_int(digits, "digits (significant digits shown)", 1, 17)
     path = Path(path)
     if path.suffix.lower() != ".gif":
         raise ValueError(f"animate writes a .gif file; got {path.name!r} (name it like backprop.gif)")

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import graphviz
 
-from ..engine.files import write_atomically
+from ..engine.arguments import check_int, check_real
+from ..engine.files import write_atomically, write_target
 from ..engine.formatting import bracketed, format_constant, format_number
 from ..engine.graph import edges, topological_order
 from ..engine.value import edge_rule, operands
@@ -117,7 +118,10 @@ def draw(
     >>> "tanh" in draw(y).source
     True
     """
+    _check_draw_options(max_nodes, highlight, show_path, only, names)
     order = list(reversed(topological_order(root)))
+    if names is not None and not all(node in names for node in order):
+        raise ValueError("names must name every node under root: pass node_names(root)")
     index = {node: k for k, node in enumerate(order)}  # ids stay those of the whole graph
     if only is not None:
         keep = set(only)
@@ -350,6 +354,20 @@ def _edge_label(node: Value, k: int, parent: Value, local: float, names: dict[Va
     return f"{head} = {number}" if plain_number else f"{head} = {rule} = {number}"
 
 
+def _check_draw_options(max_nodes: object, highlight: object, show_path: object, only: object, names: object) -> None:
+    """draw()'s options that are objects, each checked for what it must be, before any drawing."""
+    check_int(max_nodes, "max_nodes", 1)
+    for name, given, needs, what in (("highlight", highlight, "edges", "a BackwardStep (one of root.backward_steps())"),
+                                     ("show_path", show_path, "nodes", "one of autograd.paths(root, leaf)")):
+        if given is not None and not hasattr(given, needs):
+            raise TypeError(f"{name} must be {what}, got {type(given).__name__}")
+    if only is not None and (not isinstance(only, Collection) or isinstance(only, str) or hasattr(only, "_parents")
+                             or not all(hasattr(node, "_parents") for node in only)):
+        raise TypeError(f"only must be a collection of nodes of the graph, like [n1, n2], got {type(only).__name__}")
+    if names is not None and not isinstance(names, Mapping):
+        raise TypeError(f"names must be a dict of node -> name (node_names(root)), got {type(names).__name__}")
+
+
 def _text(text: str) -> str:
     """A learner's text as a DOT string: never HTML, never an escape sequence (``\\N``), entities escaped."""
     return graphviz.nohtml(html.escape(text).replace("\\", "\\\\"))
@@ -388,6 +406,8 @@ def render(root: Value, path: str | os.PathLike, timeout: float = 60.0, **draw_o
     >>> path.read_text().startswith("digraph")
     True
     """
+    write_target(path)  # a path no write can honour is refused before any drawing
+    timeout = check_real(timeout, "timeout", above=0, high=86400)
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import graphviz
 
-from ..engine.files import HTML_SUFFIXES, write_atomically
+from ..engine.files import HTML_SUFFIXES, write_atomically, write_target
 from ..engine.formatting import format_number
 from ..engine.graph import scratch_grads, topological_order
 from ..engine.value import edge_rule
@@ -153,6 +153,7 @@ def write_player(root: Value, path: str | os.PathLike, digits: int = 4, title: s
 
 
 def _html_path(path: str | os.PathLike) -> Path:
+    write_target(path)  # a str or path, not a folder or a link to a device: refused before any work
     path = Path(path)
     if path.suffix.lower() not in HTML_SUFFIXES:
         raise ValueError(f"write_player writes an .html file; got {path.name!r}")
@@ -177,6 +178,8 @@ def player(root: Value, digits: int = 4, title: str | None = None, quiz: bool = 
     >>> view._repr_html_().startswith("<iframe") and "dy/dx" in view.page
     True
     """
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a str (the page's heading), got {type(title).__name__}")
     if quiz and draw_options.get("collapse") is not None:
         raise ValueError("a quiz asks for every node's gradient, so it cannot collapse them: pass quiz=True or collapse=, not both")
     if shutil.which("dot") is None and not _viz_script():

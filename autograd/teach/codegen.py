@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
 
+from ..engine.arguments import check_sequence
 from ..engine.graph import edges, scratch_grads, topological_order
 from ..engine.value import Value, dot_factor, dot_products, edge_rule, operands
 from .naming import node_names
@@ -58,8 +59,10 @@ def to_python(root: Value, inputs: Sequence[Value], name: str = "forward_backwar
         d_w = d_x_w * x  # ∂(x * w)/∂w = x
         return y, (d_x, d_w)
     """
+    check_sequence(inputs, "inputs", "leaf Values of the graph, like [x, w]")
+    check_sequence(also, "also", "nodes of the graph")
     inputs = list(inputs)
-    if not name.isidentifier() or keyword.iskeyword(name):
+    if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
         raise ValueError(f"the function's name must be a Python identifier, got {name!r}")
     for x in inputs:
         if not isinstance(x, Value) or x.op:
@@ -68,7 +71,7 @@ def to_python(root: Value, inputs: Sequence[Value], name: str = "forward_backwar
     names = node_names(root)
     also = list(also)
     for node in also:
-        if node not in names:
+        if not isinstance(node, Value) or node not in names:
             raise ValueError(f"also= takes nodes of the graph under the output; {node!r:.60} is not one of them")
     unused = [x for x in inputs if x not in names]  # an input the output does not depend on: gradient 0
     names |= {x: x.label or f"unused{k}" for k, x in enumerate(unused)}

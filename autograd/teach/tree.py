@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..engine.arguments import check_int
 from ..engine.formatting import format_number
 from ..engine.graph import edges
 from .naming import defining_formula, node_names
@@ -31,6 +32,7 @@ def text_graph(root: Value, digits: int = 4, max_lines: int = MAX_LINES) -> str:
        ├─ x                  data 2.0  grad 4.0
        └─ x (shared, above)
     """
+    check_int(max_lines, "max_lines", 1)
     names = node_names(root)
     rows: list[tuple[str, str, str]] = []  # (tree part, data, grad)
     shown: set[Value] = set()
