@@ -14,6 +14,7 @@ import inspect
 import math
 import random
 import signal
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -131,7 +132,9 @@ def _call(function: Callable[..., Any], kwargs: dict[str, Any]) -> BaseException
     signal.signal(signal.SIGALRM, _timeout)
     signal.alarm(SECONDS)
     try:
-        result = function(**kwargs)
+        with warnings.catch_warnings():  # a bad argument may well warn (a diverging fit): the outcome is judged
+            warnings.simplefilter("ignore")
+            result = function(**kwargs)
         if inspect.isgenerator(result):
             for _ in result:
                 pass
