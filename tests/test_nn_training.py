@@ -47,9 +47,9 @@ def test_train_test_split_is_disjoint_and_complete():
 
 
 def test_data_arguments_are_checked():
-    with pytest.raises(ValueError, match="n must be an int of at least 2"):
+    with pytest.raises(ValueError, match="n must be an int >= 2, got 1"):
         data.make_moons(1)
-    with pytest.raises(ValueError, match="noise must be >= 0"):
+    with pytest.raises(ValueError, match="noise must be a finite number from 0 to 1e.06, got -1"):
         data.make_moons(10, noise=-1)
     with pytest.raises(ValueError, match="X has 2 rows but y has 1"):
         list(data.batches([1, 2], [1], 1))
