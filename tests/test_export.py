@@ -174,6 +174,19 @@ def test_moodle_xml_round_trip():
             wrong_feedback.add(answer.findtext("feedback/text"))
         assert "df/d" in question.findtext("generalfeedback/text")
         assert question.findtext("defaultgrade") == "1"
+    assert wrong_feedback  # the neuron's variants give several mistakes' numbers their own feedback
+
+
+def test_each_mistake_number_is_diagnosed_as_its_mistake():
+    found = variants("(x + y) * x", {"x": (1.0, 2.0), "y": (2.0, 3.0)}, 5, seed=3)
+    for q in (q for v in found for q in questions(v)):
+        quiz = q.variant.quiz()
+        for wrong in q.wrong:
+            assert wrong.mistake in MISTAKES
+            assert quiz.answer(q.name, wrong.number).mistake == wrong.mistake
+            assert str(quiz.answer(q.name, wrong.number)) == wrong.feedback
+    mistakes = {w.mistake for v in found for q in questions(v) for w in q.wrong}
+    assert {"missed_path", "sign"} <= mistakes
 
 
 def test_qti_package_read_back_by_an_independent_reader(tmp_path):
@@ -257,7 +270,7 @@ def test_grade_right_wrong_missing_and_malformed():
     result = grade(key, {"variant": 2, "answers": half})
     assert [t["score"] for t in result["tests"]] == [0.0, 0.0, 0.0]
     assert "no answer for 'x'" in result["tests"][0]["output"]
-    assert "not quite" in result["tests"][1]["output"]
+    assert "sign" in result["tests"][1]["output"]
     assert "must be a number" in result["tests"][2]["output"]
     for bad, says in [([], "one JSON object"), ({"variant": 9, "answers": right}, "from 1 to 3"),
                       ({"variant": True, "answers": right}, "from 1 to 3"), ({"variant": 1}, '"answers" must map'),

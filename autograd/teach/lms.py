@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from ..engine.formatting import format_number
 from .expr import OUTPUT_NAME
 from .naming import PLAIN
-from .quiz import ABS_TOL, REL_TOL, Quiz
+from .quiz import ABS_TOL, REL_TOL, Quiz, close
 from .trace import explain
 from .variants import Variant
 
@@ -105,9 +105,21 @@ def questions(variant: Variant) -> list[Question]:
     return found
 
 
+MAX_WRONG_PER_MISTAKE = 6  # a long sum has many subsets of paths; the first few are feedback enough
+
+
 def _wrong_answers(test: Quiz, name: str) -> tuple[WrongAnswer, ...]:
-    """What each common mistake gives for ``name``: filled in once the quiz diagnoses mistakes."""
-    return ()
+    """What each common mistake gives for ``name`` (``Quiz.mistakes``), each number once, with the
+    sentence the quiz says to it; in the quiz's order, so the first mistake a number matches speaks."""
+    seen = [test.expected(name)]
+    found = []
+    for mistake, numbers in test.mistakes(name).items():
+        for number in numbers[:MAX_WRONG_PER_MISTAKE]:
+            if any(close(number, s) for s in seen):
+                continue
+            seen.append(number)
+            found.append(WrongAnswer(mistake, number, str(test.answer(name, number))))
+    return tuple(found)
 
 
 def exercise_title(variants: Sequence[Variant]) -> str:
