@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-# CI also installs the PyTorch parity extra; locally: make test EXTRAS=test,demos,parity,notebooks,lint
+# CI also installs the PyTorch parity extra and JupyterLab (the widget's browser test); locally: make test EXTRAS=test,demos,parity,notebooks,jupyter,lint
 ifeq ($(CI),true)
-EXTRAS ?= test,demos,parity,notebooks,lint
+EXTRAS ?= test,demos,parity,notebooks,jupyter,lint
 else
 EXTRAS ?= test,demos,notebooks,lint
 endif

@@ -44,6 +44,7 @@ _LAZY = {
     "animate": ".show.animate",
     "draw": ".show.drawing", "render": ".show.drawing",
     "player": ".show.html_player", "write_player": ".show.html_player",
+    "widget": ".show.widget",
 }
 _RENAMED = {"Path": "GraphPath"}  # old names that keep working
 
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from .show.animate import animate
     from .show.drawing import draw, render
     from .show.html_player import player, write_player
+    from .show.widget import widget
     from .teach.codegen import compile as compile  # re-exported; stays out of __all__, like sum
     from .teach.codegen import to_python
     from .teach.naming import label_locals
@@ -116,6 +118,7 @@ __all__ = [
     "text_graph",
     "to_python",
     "topological_order",
+    "widget",
     "write_atomically",
     "write_player",
 ]

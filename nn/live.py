@@ -27,6 +27,8 @@ class Throttle:
     """When a live view may redraw: at most ``per_second`` times a second, and only while the
     redraws so far plus this one and the final one (``finish``) cost at most ``share`` of the
     time since the start. The first redraw is always allowed (its cost is not known yet).
+    The final redraw is taken to cost ``final`` times the last one (a view that ends on more
+    than it shows while running, like the widget's player, says so here).
 
     ``clock`` is any function returning seconds (a fake one in tests).
 
@@ -40,10 +42,11 @@ class Throttle:
     True
     """
 
-    def __init__(self, per_second: float = 4.0, share: float = 0.1, clock: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(self, per_second: float = 4.0, share: float = 0.1, clock: Callable[[], float] = time.perf_counter,
+                 final: float = 1.0) -> None:
         if not per_second > 0 or not 0 < share <= 1:
             raise ValueError(f"a throttle needs per_second > 0 and share in (0, 1], got {per_second!r} and {share!r}")
-        self.per_second, self.share, self.clock = per_second, share, clock
+        self.per_second, self.share, self.clock, self.final = per_second, share, clock, final
         self.start = clock()
         self.last: float | None = None  # when the last redraw ended
         self.spent = 0.0  # seconds spent redrawing so far
@@ -57,7 +60,7 @@ class Throttle:
             return True
         if now - self.last < 1 / self.per_second:
             return False
-        return self.spent + 2 * self.cost <= self.share * (now - self.start)
+        return self.spent + (1 + self.final) * self.cost <= self.share * (now - self.start)
 
     def run(self, redraw: Callable[[], Any]) -> bool:
         """Redraw if due (timing it); True when it redrew."""

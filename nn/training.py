@@ -7,6 +7,7 @@ import random
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from autograd import Value, check_int, check_real, check_sequence
 
@@ -113,6 +114,7 @@ def fit(
     seed: int | None = None,
     compile: bool = False,  # shadows the builtin: the word a learner looks for
     live: bool = False,
+    widget: Any = None,
 ) -> History:
     """Train ``model`` on (X, y) and return the per-epoch history.
 
@@ -125,6 +127,10 @@ def fit(
     ``live=True`` in a notebook draws one plot of loss, accuracy and learning rate and
     redraws it as epochs end, at most 4 times a second and within a tenth of the training
     time, and once at the end (in a terminal the progress bar stays).
+    ``widget=w`` (an ``autograd.widget``, shown in the notebook) draws the loss graph of the
+    sample with the largest loss (of the first 32) with its current data and grads, each edge as wide as the gradient it carries back
+    and coloured by its sign, beside the loss curve: redrawn as ``live`` is, and at the end as
+    the player of that sample's backward pass.
     ``compile=True`` compiles one sample's loss to plain Python once (``autograd.compile``)
     and runs every step from that code: the same steps (to 1e-12), about 3.4x faster an epoch,
     accuracy included (the code returns the model's outputs too); for every named loss.
@@ -153,6 +159,16 @@ def fit(
     display = live_plot.notebook_display() if live else None
     plot = live_plot.LivePlot(display, epochs) if display is not None else None
     throttle = live_plot.Throttle()
+    if widget is not None and not callable(getattr(widget, "show_training", None)):
+        raise TypeError(f"widget= takes a notebook widget made by autograd.widget(), got {type(widget).__name__}")
+    watch = live_plot.Throttle(final=WIDGET_FINAL_COST)
+
+    def show_sample(final: bool = False) -> None:
+        k = _worst_sample(model, X, targets, loss_fn)
+        sample = loss_fn([model(X[k])], [targets[k]])
+        sample.label = "loss"
+        caption = live_plot.title(history, epochs).replace("   ", "\n")
+        widget.show_training(sample, history.loss, f"{caption}\nthe graph: sample {k}, the largest loss", final=final)
     bar = _progress(epochs, progress and plot is None)
     for epoch in bar:
         total, correct = 0.0, 0
@@ -179,7 +195,7 @@ def fit(
                 bar.close()
                 if plot is not None and history.loss:
                     throttle.finish(lambda: plot.update(history))
-                return history
+                return history  # the widget keeps its last picture: a broken pass has no gradients to show
             if compiled is not None:
                 for p, g in zip(parameters, grads):
                     p.grad = g
@@ -197,8 +213,12 @@ def fit(
         bar.set_postfix(loss=f"{history.loss[-1]:.4f}", acc=f"{history.accuracy[-1]:.0%}", refresh=False)
         if plot is not None and epoch < epochs - 1:
             throttle.run(lambda: plot.update(history))
+        if widget is not None and epoch < epochs - 1:
+            watch.run(show_sample)
     if plot is not None and history.loss:
         throttle.finish(lambda: plot.update(history))
+    if widget is not None and history.loss:
+        watch.finish(lambda: show_sample(final=True))
     return history
 
 
@@ -244,6 +264,22 @@ def _output_count(model: Module, x: Sequence[float]) -> int:
         return sizes[-1]
     outputs = model(x)
     return len(outputs) if isinstance(outputs, list) else 1
+
+
+# The widget's last redraw builds the player (every step's math and code, each box's picture):
+# about 7 times a redraw while training, measured on the moons network (benchmarks/live_cost.py).
+WIDGET_FINAL_COST = 8.0
+
+
+def _worst_sample(model: Module, X: Sequence[Sequence[float]], targets: Sequence, loss_fn: Callable,
+                  look: int = 32) -> int:
+    """The index of the sample with the largest loss among the first ``look``: the one whose graph
+    the widget shows carries a gradient (a point outside a hinge's margin has none)."""
+    from autograd import no_grad
+
+    with no_grad():
+        losses_now = [loss_fn([model(X[k])], [targets[k]]).data for k in range(min(look, len(X)))]
+    return max(range(len(losses_now)), key=losses_now.__getitem__)
 
 
 def _progress(epochs: int, show: bool):

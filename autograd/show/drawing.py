@@ -438,6 +438,16 @@ def run_dot(source: str, fmt: str, timeout: float = 60.0) -> bytes:
 NOTEBOOK_MAX_NODES = 200  # past this a picture inline says less than the text
 
 
+def dot_source(root: Value, **draw_options) -> str:
+    """The drawing as DOT source, for a page that lays it out itself (no ``dot`` needed here).
+
+    >>> from autograd import Value
+    >>> dot_source(Value(2.0, "x") * 3).startswith("digraph")
+    True
+    """
+    return draw(root, **draw_options).source
+
+
 def svg_text(root: Value, **draw_options) -> str:
     """The drawing as an ``<svg>`` element to put inside a page (without the XML prolog)."""
     svg = run_dot(draw(root, **draw_options).source, "svg").decode()

@@ -35,14 +35,17 @@ from ..teach.naming import node_names
 from ..teach.trace import step_mathml
 from . import assets
 from .collapse import collapsed
-from .drawing import MAX_NODES, PAGE_IDS, GraphTooLargeError, draw, svg_text, value_label, value_node_id
+from .drawing import MAX_NODES, PAGE_IDS, GraphTooLargeError, dot_source, svg_text, value_label, value_node_id
 
 if TYPE_CHECKING:
     from ..engine.value import Value
 
 
-def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
+def player_data(root: Value, digits: int = 4, layout: str | None = None, **draw_options) -> dict:
     """What the player shows: the graph as SVG, its nodes, and one record per backward step.
+
+    ``layout`` as ``_layout`` takes it: None lays the pictures out with ``dot`` when it is
+    installed; ``"page"`` always leaves DOT (under ``"dot"``) for the page to lay out.
 
     Runs its own backward pass and puts every ``.grad`` back as it was. Edges carry their
     rules (``edge_labels="rule"``), ops are written inside their boxes (``ops="inline"``) and
@@ -58,10 +61,8 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
                 f"the graph has {count} value nodes, too many to step through one by one (the player draws at most "
                 f"{most}): for a network's loss pass collapse=\"neuron\" (or \"layer\") and sample=k to open one box "
                 f"per neuron along the k-th data point, or build the loss on fewer points")
-    picture = _layout()  # Graphviz's dot here, or in the page (WebAssembly) when dot is not installed
-    draw_options.setdefault("edge_labels", "rule")
-    draw_options.setdefault("scale", 1.3)  # fonts grow faster than the gaps between ranks: larger text once fitted
-    draw_options.setdefault("ops", "inline")  # half the ranks: 20 px text for the neuron even at 1280x720
+    picture = _layout(layout)  # Graphviz's dot here, or in the page (WebAssembly) when dot is not installed
+    draw_options = PLAYER_DRAWING | draw_options
     names = node_names(root)
     with scratch_grads(root) as order:
         forward = order[::-1]
@@ -97,15 +98,18 @@ def player_data(root: Value, digits: int = 4, **draw_options) -> dict:
 VIZ = "vendor/viz/viz-global.js"  # Graphviz compiled to WebAssembly (npm @viz-js/viz), put there by make vendor
 
 
-def _layout() -> Callable[..., dict[str, str]]:
+def _layout(layout: str | None = None) -> Callable[..., dict[str, str]]:
     """How the player's pictures are laid out: ``{"svg": ...}`` by Graphviz's ``dot`` when it is installed,
     else ``{"dot": ...}`` (draw()'s DOT source) for the page to lay out with Graphviz-WASM.
+    ``layout="dot"`` or ``"page"`` chooses (the notebook widget always lays out in the page).
 
     (A page that carries DOT needs Graphviz-WASM: ``player()`` checks it is there before any work.)
     """
-    if shutil.which("dot") is not None:
+    if layout not in (None, "dot", "page"):
+        raise ValueError(f"layout must be 'dot' (laid out here), 'page' (DOT for the page) or None, got {layout!r}")
+    if layout == "dot" or (layout is None and shutil.which("dot") is not None):
         return lambda root, **draw_options: {"svg": svg_text(root, **draw_options)}
-    return lambda root, **draw_options: {"dot": draw(root, **draw_options).source}
+    return lambda root, **draw_options: {"dot": dot_source(root, **draw_options)}
 
 
 def _viz_script() -> str:
@@ -114,6 +118,10 @@ def _viz_script() -> str:
     return viz.read_text(encoding="utf-8") if viz.is_file() else ""
 
 
+# How the player draws unless told otherwise: each edge's rule; fonts grow faster than the gaps
+# between ranks, so larger text once fitted; ops inside their boxes (half the ranks: 20 px text
+# for the neuron even at 1280x720).
+PLAYER_DRAWING = {"edge_labels": "rule", "scale": 1.3, "ops": "inline"}
 MAX_BOXES = 200  # each box of a collapsed player holds its own picture, drawn by Graphviz in advance
 
 

@@ -277,5 +277,7 @@ function mountPlayer(root, data) {
     const first = panel.querySelector("input");
     if (first) first.focus({preventScroll: true});
   }
-  return {show: k => show(k), fit: () => { view.fit = true; apply(); }};
+  return {show: k => show(k), fit: () => { view.fit = true; apply(); },
+          view: () => Object.assign({}, view),  // zoom and pan, to keep across a new graph (the widget)
+          setView: kept => { Object.assign(view, kept); apply(); }};
 }
