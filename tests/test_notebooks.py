@@ -7,9 +7,11 @@ import pytest
 
 DEMOS = Path(__file__).resolve().parent.parent / "demos"
 NOTEBOOKS = {
-    "chain_rule.ipynb": {"image/svg+xml", "text/markdown", "text/html"},
+    "chain_rule.ipynb": {"image/svg+xml", "text/markdown", "text/html", "application/vnd.jupyter.widget-view+json"},
     "train_moons.ipynb": {"image/png", "text/plain", "image/svg+xml", "text/html"},
     "second_order.ipynb": {"image/svg+xml"},
+    # the widget's view, and for a host without one (this headless run) the static picture
+    "live_widget.ipynb": {"application/vnd.jupyter.widget-view+json", "text/html", "text/plain"},
 }
 
 if os.environ.get("CI") == "true":

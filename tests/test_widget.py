@@ -28,8 +28,8 @@ else:
     pytest.importorskip("anywidget")
     traitlets = pytest.importorskip("traitlets")
 
-from autograd.show.widget import chain_rule_sums, graph_state, live_state, step_count
 from autograd.show.widget_model import Widget
+from autograd.show.widget_state import chain_rule_sums, graph_state, live_state, step_count
 
 
 def product():
@@ -177,7 +177,7 @@ def test_import_autograd_loads_no_widget_and_no_anywidget():
 
 
 def test_the_page_gets_graphviz_once_on_asking(monkeypatch):
-    from autograd.show import widget as module
+    from autograd.show import widget_state as module
 
     view = Widget(product()[0])
     sent = []

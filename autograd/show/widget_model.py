@@ -8,7 +8,7 @@ import anywidget
 import traitlets
 
 from . import assets
-from .widget import fallback_bundle, graph_state, live_options, live_state, viz_source
+from .widget_state import fallback_bundle, graph_state, live_options, live_state, viz_source
 
 if TYPE_CHECKING:
     from ..engine.value import Value
