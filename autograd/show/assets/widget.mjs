@@ -170,6 +170,8 @@ function render({model, el}) {
     root = holder.firstElementChild;
     root.querySelector("h1").textContent = data.live ? "training: one sample's graph" : "Backpropagation through " + data.root_name;
     player = mountPlayer(root, data);
+    if (data.live) root.querySelector("#line").textContent = "while training: each edge as wide as the gradient it " +
+      "carries back, blue positive, red negative; the player of this sample's backward pass comes at the end";
     if (kept && !kept.fit && player.setView) player.setView(kept);
     if (!data.live && model.get("step")) player.show(model.get("step"));
     watchSteps();
