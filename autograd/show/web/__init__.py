@@ -21,16 +21,12 @@ import json
 import os
 import shutil
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ...engine.files import write_atomically
-
-if TYPE_CHECKING:
-    from ...engine.value import Value
 
 HERE = Path(__file__).resolve().parent
 VENDOR = HERE.parent / "vendor"
@@ -102,12 +98,6 @@ def _sources_zip() -> bytes:
     return buffer.getvalue()
 
 
-def _player_data(root: Value, digits: int, player_data: Callable[..., dict]) -> dict:
-    """The player's data; without Graphviz's ``dot`` program (Pyodide) ``player_data`` gives the graph
-    as DOT (``"dot"``, no ``"svg"``), laid out in the page."""
-    return player_data(root, digits)
-
-
 def page_view(expression: str, pairs: Sequence[str], digits: int = 4) -> str:
     """What the page shows for an expression, as JSON text: the player's data (the graph as DOT when
     there is no ``dot`` program, as in Pyodide), the quiz, the explanation as MathML, the code.
@@ -126,7 +116,7 @@ def page_view(expression: str, pairs: Sequence[str], digits: int = 4) -> str:
     from ..html_player import _quiz_data, player_data
 
     out, inputs = build(expression, pairs)
-    data = _player_data(out, digits, player_data)
+    data = player_data(out, digits)  # without a dot program (Pyodide) the graph comes as DOT: the worker lays it out
     quiz = _quiz_data(out, data)
     names = node_names(out)
     steps = [step_mathml(step) for step in out.backward_steps(digits=digits)]  # leaves out's graph with its grads
