@@ -244,6 +244,8 @@ def test_the_page_shows_the_steps_the_quiz_with_hints_the_math_and_the_code(page
 
     call(page, "window.chainrule.run('x*x + 2*x', {x: 3})")
     assert page.find_element(By.ID, "cr-status").text == "f = x*x + 2*x = 15.0"
+    assert page.execute_script("return [location.hash, document.getElementById('cr-values').value]") == [
+        "#expr=x*x%20%2B%202*x&x=3", "x=3"]  # what ran is in the form and the address
     steps = page.find_element(By.ID, "cr-panel-steps")
     assert len(steps.find_elements(By.CSS_SELECTOR, "svg g.node")) >= 4  # x, 2*x, x*x, f: laid out in the page
     steps.find_element(By.ID, "next").click()

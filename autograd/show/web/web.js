@@ -82,7 +82,15 @@
   async function run(expression, values = {}) {
     const reply = checked(expression, values) || await ask(expression, values);
     show(expression, reply);
-    return JSON.parse(reply.json);
+    const result = JSON.parse(reply.json);
+    if (!("error" in result)) {  // the form and the address show what ran (a link to it is the exercise)
+      const pairs = Array.isArray(values) ? values : Object.entries(values).map(([name, value]) => name + "=" + value);
+      exprInput.value = expression;
+      valuesInput.value = pairs.join(" ");
+      share.href = fragmentOf(expression, pairs);
+      history.replaceState(null, "", share.href);
+    }
+    return result;
   }
 
   // ---- showing a result ----
@@ -146,8 +154,6 @@
 
   async function runForm() {
     const expression = exprInput.value, pairs = formPairs();
-    share.href = fragmentOf(expression, pairs);
-    history.replaceState(null, "", share.href);
     runButton.disabled = true;
     try { await run(expression, pairs); } finally { runButton.disabled = false; }
   }
