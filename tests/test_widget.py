@@ -256,7 +256,8 @@ def jupyterlab(tmp_path_factory):
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     notebook.cells = [nbformat.v4.new_code_cell(NOTEBOOK),
-                      nbformat.v4.new_code_cell("print('kernel sees step', view.step, 'selected', view.selected)")]
+                      nbformat.v4.new_code_cell("print('kernel sees step', view.step, 'selected', view.selected)"),
+                      nbformat.v4.new_code_cell("z = (x * w + b).sigmoid(); z.label = 'z'\nview.update(z)")]
     nbformat.write(notebook, folder / "widget.ipynb")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -343,6 +344,15 @@ def test_in_jupyterlab_next_sends_a_gradient_into_the_page_and_the_kernel_sees_i
         # the kernel has both traits from the page
         wait.until(lambda d: "kernel sees step 1 selected x" in d.execute_script(
             "return Array.from(document.querySelectorAll('.jp-OutputArea-output')).map(o => o.textContent).join('|')"))
+        # zoomed in, then a new graph from Python: the zoom, the step and the selection stay
+        driver.find_element(By.CSS_SELECTOR, ".chainrule-widget #zoom-in").click()
+        transform = "return document.querySelector('.chainrule-widget #canvas').style.transform"
+        zoomed = driver.execute_script(transform)
+        driver.execute_script("window.jupyterapp.shell.currentWidget.content.activeCellIndex = 2;" + run)
+        wait.until(lambda d: d.find_element(By.CSS_SELECTOR, ".chainrule-widget h1").text.endswith("through z"))
+        assert driver.execute_script(transform) == zoomed
+        assert "step 1 / 3" in driver.find_element(By.CSS_SELECTOR, ".chainrule-widget #counter").text
+        assert "= -1.5" not in driver.execute_script(sum_text) and "dz/dx" in driver.execute_script(sum_text)
     except Exception:
         driver.save_screenshot(str(folder / "failed.png"))
         print("screenshot of the failure:", folder / "failed.png", driver.get_log("browser")[-5:])
