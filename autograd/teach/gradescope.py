@@ -15,17 +15,12 @@ import hashlib
 import json
 from collections.abc import Sequence
 from importlib import metadata, resources
-from typing import TYPE_CHECKING
 
+from ..engine.files import package_files, zip_bytes
 from .grader import KEY_FILE, key_data
-from .lms import deterministic_zip
 from .variants import Variant
 
-if TYPE_CHECKING:
-    from importlib.abc import Traversable  # importlib.resources.abc from Python 3.11 on
-
 PACKAGES = ("autograd", "nn")
-LEFT_OUT = ("vendor", "__pycache__")  # folders not needed to grade: fetched browser files, bytecode
 SCRIPTS = ("setup.sh", "run_autograder")
 
 
@@ -41,19 +36,6 @@ def version() -> str:
         return "0.0.0"
 
 
-def _files(folder: Traversable, prefix: str) -> list[tuple[str, bytes]]:
-    found = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir():
-            if entry.name not in LEFT_OUT:
-                found += _files(entry, f"{prefix}{entry.name}/")
-        elif not entry.name.endswith((".pyc", ".pyo")):
-            found.append((prefix + entry.name, entry.read_bytes()))
-    return found
-
-
 def wheel() -> tuple[str, bytes]:
     """chainrule as a wheel built from its installed files: (file name, bytes), the same bytes each time.
 
@@ -62,7 +44,7 @@ def wheel() -> tuple[str, bytes]:
     """
     release = version()
     info = f"chainrule-{release}.dist-info"
-    files = [item for package in PACKAGES for item in _files(resources.files(package), f"{package}/")]
+    files = [item for package in PACKAGES for item in package_files(package).items()]
     files += [
         (f"{info}/METADATA", f"Metadata-Version: 2.1\nName: chainrule\nVersion: {release}\n"
                              "Summary: chainrule's engine, for grading (made by chainrule export)\n".encode()),
@@ -71,7 +53,7 @@ def wheel() -> tuple[str, bytes]:
     ]
     record = "".join(f"{name},sha256={_digest(data)},{len(data)}\n" for name, data in files) + f"{info}/RECORD,,\n"
     entries = dict(files) | {f"{info}/RECORD": record.encode()}
-    return f"chainrule-{release}-py3-none-any.whl", deterministic_zip(entries)
+    return f"chainrule-{release}-py3-none-any.whl", zip_bytes(entries)
 
 
 def _digest(data: bytes) -> str:
@@ -90,4 +72,4 @@ def autograder_zip(variants: Sequence[Variant]) -> bytes:
     name, data = wheel()
     entries = {script: (scripts / script).read_bytes() for script in SCRIPTS}
     entries |= {KEY_FILE: (json.dumps(key_data(variants), indent=2) + "\n").encode(), name: data}
-    return deterministic_zip(entries, executable=SCRIPTS)
+    return zip_bytes(entries, executable=SCRIPTS)

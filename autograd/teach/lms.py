@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import xml.etree.ElementTree as ET
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..engine.files import zip_bytes
 from ..engine.formatting import format_number
 from .expr import OUTPUT_NAME
 from .naming import PLAIN
@@ -30,7 +29,6 @@ from .trace import explain
 from .variants import Variant
 
 Picture = Callable[[Variant], str] | None  # a variant's graph as SVG text
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the same bytes for the same seed: no clock in the archive
 
 
 @dataclass(frozen=True)
@@ -294,6 +292,7 @@ def qti_zip(variants: Sequence[Variant], picture: Picture = None) -> bytes:
     One assessment; per gradient asked, a question group that draws one of the variants for
     each student. Pictures travel in the zip and are listed in the manifest.
 
+    >>> import io, zipfile
     >>> from autograd.teach.variants import variants
     >>> names = zipfile.ZipFile(io.BytesIO(qti_zip(variants("x*w", {"x": (1, 2), "w": (3, 4)}, 1)))).namelist()
     >>> sorted(names)
@@ -322,7 +321,7 @@ def qti_zip(variants: Sequence[Variant], picture: Picture = None) -> bytes:
     assessment_xml = b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
     entries = {f"{ASSESSMENT_ID}/{ASSESSMENT_ID}.xml": assessment_xml, **files}
     entries = {"imsmanifest.xml": _manifest(title, list(files)), **entries}
-    return deterministic_zip(entries)
+    return zip_bytes(entries)
 
 
 def _manifest(title: str, files: list[str]) -> bytes:
@@ -340,19 +339,3 @@ def _manifest(title: str, files: list[str]) -> bytes:
         ET.SubElement(resource, "file", {"href": path})
     ET.indent(manifest)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(manifest, encoding="utf-8") + b"\n"
-
-
-def deterministic_zip(entries: dict[str, bytes], executable: Sequence[str] = ()) -> bytes:
-    """A zip of ``entries`` (name -> bytes) with no clock in it: the same entries, the same bytes.
-
-    >>> a = deterministic_zip({"a.txt": b"hi"}); a == deterministic_zip({"a.txt": b"hi"})
-    True
-    """
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            info = zipfile.ZipInfo(name, ZIP_DATE)
-            info.external_attr = (0o755 if name in executable else 0o644) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-    return buffer.getvalue()

@@ -16,17 +16,14 @@ anything still runs too long the page stops the worker and starts a fresh one.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-from ...engine.files import write_atomically
+from ...engine.files import package_files, write_atomically, zip_bytes
 
 HERE = Path(__file__).resolve().parent
 VENDOR = HERE.parent / "vendor"
@@ -88,14 +85,7 @@ def write_site(folder: str | os.PathLike) -> Site:
 
 def _sources_zip() -> bytes:
     """chainrule's ``autograd`` package as a zip for Pyodide's file system (without the vendor files)."""
-    package = resources.files("autograd")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(Path(str(package)).rglob("*")):
-            relative = path.relative_to(Path(str(package)).parent)
-            if path.is_file() and "vendor" not in relative.parts and "__pycache__" not in relative.parts:
-                archive.writestr(zipfile.ZipInfo(relative.as_posix(), (2020, 1, 1, 0, 0, 0)), path.read_bytes())
-    return buffer.getvalue()
+    return zip_bytes(package_files("autograd"))
 
 
 def page_view(expression: str, pairs: Sequence[str], digits: int = 4) -> str:
