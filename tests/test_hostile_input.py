@@ -357,3 +357,24 @@ def test_ops_into_a_closed_pipe_ends_quietly():
     reader.stdout.close()  # like `| true`: nobody reads
     _, err = reader.communicate(timeout=60)
     assert reader.returncode == 0 and err == b""
+
+
+# ---- 7: wrong answers accepted when the gradient overflowed ----
+
+def test_an_infinite_gradient_is_never_matched_by_a_finite_answer():
+    from autograd import quiz
+
+    x, y, z = Value(1e308, "x"), Value(10.0, "y"), Value(1.0, "z")
+    f = x * y * z
+    f.label = "f"
+    test = quiz(f)
+    assert f.data == math.inf
+    feedback = test.answer("z", 1e308)
+    assert not feedback.correct and "overflowed" in str(feedback)
+    assert test.answer("z", "inf").correct  # the true number, typed as such
+    assert test.score == 1
+
+
+def test_the_cli_quiz_refuses_an_expression_that_overflows(capsys):
+    status, _, err = _cli(capsys, "quiz", "x*y*z", "x=1e308", "y=10", "z=1")
+    assert status == 2 and "overflows a float" in err and len(err.splitlines()) == 1

@@ -102,7 +102,11 @@ class Quiz:
         if correct:
             return Feedback(name, correct)
         mistake = self.diagnose(name, number)
-        return Feedback(name, correct, self.hint(name), mistake, self.explanation(name, mistake, number))
+        explanation = self.explanation(name, mistake, number)
+        if not math.isfinite(self._truth[name]):  # no finite number is right: say why
+            explanation = (f"this gradient is {self._truth[name]}: the number overflowed a float (past about "
+                           "1.8e308), so no finite answer is right.")
+        return Feedback(name, correct, self.hint(name), mistake, explanation)
 
     def diagnose(self, name: str, value: float) -> str | None:
         """The id of the first mistake in ``MISTAKES`` whose number ``value`` matches, "unknown" if none
@@ -394,9 +398,13 @@ def ask(test: Quiz, read: Callable[[], str], write: Callable[[str], object], ech
 def close(a: float, b: float) -> bool:
     """Equal to 4 significant digits (relative ``REL_TOL`` of ``b``, or ``ABS_TOL`` near 0): the quiz's tolerance.
 
-    >>> close(1.0004, 1.0), close(1.001, 1.0)
-    (True, False)
+    An infinite or NaN right answer is matched by nothing finite (inf only by inf, NaN by nothing).
+
+    >>> close(1.0004, 1.0), close(1.001, 1.0), close(1e308, float("inf"))
+    (True, False, False)
     """
+    if not math.isfinite(b):
+        return a == b
     return abs(a - b) <= max(REL_TOL * abs(b), ABS_TOL)
 
 
