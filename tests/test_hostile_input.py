@@ -378,3 +378,16 @@ def test_an_infinite_gradient_is_never_matched_by_a_finite_answer():
 def test_the_cli_quiz_refuses_an_expression_that_overflows(capsys):
     status, _, err = _cli(capsys, "quiz", "x*y*z", "x=1e308", "y=10", "z=1")
     assert status == 2 and "overflows a float" in err and len(err.splitlines()) == 1
+
+
+def test_a_5000_character_label_draws_in_the_player_as_in_render(tmp_path):
+    from autograd import write_player
+
+    from .conftest import require_program
+
+    require_program("dot", "apt-get install graphviz")
+    x = Value(2.0, "w" * 5000)
+    y = (x * 3).tanh()
+    y.backward()
+    page = write_player(y, tmp_path / "long.html").read_text(encoding="utf-8")
+    assert "w" * 59 in page and "w" * 61 not in page  # the name is cut at 60 characters, with …
