@@ -117,6 +117,17 @@ def test_each_mistake_where_their_numbers_differ():
         assert len({round(v, 9) for v in numbers}) == len(numbers)  # every mistake gives its own number here
 
 
+def test_with_many_paths_one_use_left_out_is_still_a_missed_path():
+    x = Value(1.0, "x")
+    y = x * 1
+    for k in range(2, 14):
+        y = y + x * k  # 13 uses of x, 13 paths: too many subsets to try them all
+    y.label = "y"
+    test = quiz(y)
+    assert test.expected("x") == 91.0
+    assert test.answer("x", 91.0 - 5).mistake == "missed_path" and test.answer("x", 5.0).mistake == "missed_path"
+
+
 def test_a_rule_at_the_wrong_point_further_up_the_path_is_found_too():
     o, leaves = classic_neuron()
     n = 0.8813735870195432

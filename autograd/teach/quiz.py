@@ -185,12 +185,9 @@ class Quiz:
         }
         kept: dict[str, list[float]] = {}
         for mistake in MISTAKES:
-            numbers: list[float] = []
-            for number in found[mistake]:
-                if math.isfinite(number) and not close(number, truth) and not any(close(number, n) for n in numbers):
-                    numbers.append(number)
+            numbers = {f"{n:.12g}": n for n in found[mistake] if math.isfinite(n) and not close(n, truth)}
             if numbers:
-                kept[mistake] = numbers
+                kept[mistake] = list(numbers.values())
         return kept
 
     def _missed_paths(self, name: str) -> list[float]:
@@ -198,14 +195,20 @@ class Quiz:
         if self._root is None:
             return []
         try:
-            products = [path.product for path in paths(self._root, self._nodes[name])]
+            routes = paths(self._root, self._nodes[name])
         except TooManyPathsError:
             return []
+        products = [path.product for path in routes]
         if len(products) < 2:
             return []
-        if len(products) > MAX_SUBSET_PATHS:  # too many subsets: one path alone, or all paths but one
+        if len(products) > MAX_SUBSET_PATHS:  # too many subsets: one path, one use of the node, or all but one
             total = sum(products)
-            return [*products, *(total - p for p in products)]
+            uses: dict[tuple[int, int], float] = {}  # the paths through each edge out of the node
+            for route in routes:
+                first = (id(route.nodes[1]), route.edges[0] if route.edges else 0)
+                uses[first] = uses.get(first, 0.0) + route.product
+            parts = [*products, *(uses.values() if len(uses) > 1 else ())]
+            return [*parts, *(total - p for p in parts)]
         return [sum(chosen) for size in range(1, len(products))
                 for chosen in itertools.combinations(products, size)]
 
