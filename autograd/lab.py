@@ -29,7 +29,7 @@ the recursive backward (no topological order) against backward(), on d = b + 3*b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .engine.formatting import format_number
 from .engine.graph import edges, scratch_grads, topological_order
@@ -96,9 +96,12 @@ def _visits(order: list[Value], root: Value) -> int:
     return sum(paths.values())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Comparison:
-    """The broken pass against ``backward()``: one row per node, ``differs`` the nodes where they part."""
+    """The broken pass against ``backward()``: one row per node, ``differs`` the nodes where they part.
+
+    In a REPL it shows as its table; in a notebook as the picture (``draw``).
+    """
 
     bug: str
     root: Value
@@ -119,7 +122,10 @@ class Comparison:
                          if self.bug == "recursive" else "  (no difference: no node here is used twice)")
         return "\n".join([f"{head}:", *lines])
 
-    def draw(self, **draw_options) -> graphviz.Digraph:
+    def __repr__(self) -> str:
+        return str(self)
+
+    def draw(self, **draw_options: Any) -> graphviz.Digraph:
         """The graph with the broken pass's grads, each node where it differs from ``backward()`` drawn in red."""
         from .show.drawing import _text, draw, value_node_id
 

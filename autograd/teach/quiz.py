@@ -4,7 +4,10 @@ Questions come in backward order (the order ``backward()`` finishes them), but a
 be answered at any time: each is judged against the true gradient on its own. A wrong
 answer gets a hint with the chain rule for that node and the numbers to multiply (the rule
 behind each local derivative comes from the op table), and names the first question it
-depends on that the learner got wrong.
+depends on that the learner got wrong. It is also diagnosed: the first of the common mistakes
+(``MISTAKES``: a path left out, the local derivative alone, the upstream gradient alone, the
+sign, a rule taken at the wrong point) whose number, computed on the recorded graph, it
+matches, said in a sentence with what to do. ``ask`` runs the quiz in a terminal.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ MISTAKE_NAMES = {
     "sign": "the wrong sign",
     "wrong_point": "a rule at the wrong point",
 }
-MAX_SUBSET_PATHS = 12  # up to this many paths every proper subset is summed; beyond, one path or all but one
+MAX_SUBSET_PATHS = 12  # up to this many paths every proper subset is summed; beyond, one path or one use alone, or all but it
 
 
 @dataclass(frozen=True)
