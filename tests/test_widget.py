@@ -124,11 +124,23 @@ def test_live_state_of_a_big_graph_is_collapsed_and_keyed_by_the_boxes_graphviz_
     loss = (1 - model(X[0]) * (2 * y[0] - 1)).relu()
     state = live_state(loss)
     assert "collapse" not in state and "g-L1.n1#0" in state["dot"]
-    assert state["flows"] and all("->" in key for key in state["flows"])
+    between = {key for key in state["flows"] if "->" in key}
     drawn = {line.strip().split(" [")[0].replace('"', "") for line in state["dot"].splitlines() if "->" in line}
-    assert {key.replace("->", " -> ") for key in state["flows"]} & drawn  # the keys are edges dot draws
+    assert {key.replace("->", " -> ") for key in between} & drawn  # the keys are edges dot draws
+    # and every edge by its id, for the picture of a box opened in the player at the end
+    assert set(state["flows"]) - between == {f"edge-{loss_edge}" for loss_edge in edge_ids(loss)}
     into_l2 = {k: v for k, v in state["flows"].items() if k.startswith("g-L1.n1#0->g-L2.")}
     assert len(into_l2) == 4 and any(v != 0 for v in state["flows"].values())
+
+
+def edge_ids(root):
+    """Each edge's SVG id without its prefix ('3-op-7'), as draw() names them."""
+    from autograd import topological_order
+    from autograd.engine.graph import edges
+
+    forward = topological_order(root)[::-1]
+    index = {node: k for k, node in enumerate(forward)}
+    return {f"{index[parent]}-op-{index[node]}" for node in forward for parent in edges(node)[0]}
 
 
 class Recorder:

@@ -87,8 +87,8 @@ def live_state(root: Value, digits: int = 4, **draw_options: Any) -> dict:
     """What the widget's page receives while a network trains: one sample's picture as DOT
     (current data and grads, from a backward pass of its own; every ``.grad`` is put back),
     no steps and no nodes (the player leaves the grads as drawn), and ``flows``: the gradient each drawn edge carries back (the local derivative
-    times the gradient at its head), keyed by the edge's SVG id, or by ``"tail->head"`` (its
-    Graphviz title) in a collapsed picture. A graph of more than ``LIVE_MAX_NODES`` nodes is
+    times the gradient at its head), keyed by the edge's SVG id, and in a collapsed picture also
+    by ``"tail->head"`` (its Graphviz title) between boxes. A graph of more than ``LIVE_MAX_NODES`` nodes is
     drawn one box per neuron unless ``collapse`` is given.
 
     >>> from autograd import Value
@@ -116,12 +116,13 @@ def live_state(root: Value, digits: int = 4, **draw_options: Any) -> dict:
             dot = picture(root, digits=digits, collapse=collapse, scale=PLAYER_DRAWING["scale"], **options)
             box = collapsed_boxes(forward, collapse)
             key = lambda parent, node: None if box(parent) == box(node) else f"{box(parent)}->{box(node)}"
+        edge_id = lambda parent, node: PAGE_IDS["edge"].format(parent=index[parent], node=index[node])
         flows: dict[str, float] = {}
         for node in forward:
             for parent, local in zip(*edges(node)):
-                k = key(parent, node)
-                if k is not None:
-                    flows[k] = flows.get(k, 0.0) + local * node.grad
+                for k in dict.fromkeys((key(parent, node), edge_id(parent, node))):  # by id too: a box's picture
+                    if k is not None:
+                        flows[k] = flows.get(k, 0.0) + local * node.grad
     return {"root": index[root], "root_name": names[root], picture_key: dot, "steps": [], "details": {}, "ids": PAGE_IDS,
             "nodes": [], "sums": {}, "index": {}, "count": step_count(root), "flows": flows, "live": True}
 

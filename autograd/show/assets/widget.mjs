@@ -57,11 +57,12 @@ const POSITIVE = "#1c7ed6", NEGATIVE = "#e03131";
 
 /* Each drawn edge as wide as the gradient it carries back (relative to the largest), coloured by its sign. */
 function styleEdges(canvas, flows) {
-  const largest = Math.max(1e-300, ...Object.values(flows).map(Math.abs));
-  canvas.querySelectorAll("g.edge").forEach(g => {
+  const drawn = Array.from(canvas.querySelectorAll("g.edge")).map(g => {
     const title = g.querySelector("title");
-    const key = g.id in flows ? g.id : title && title.textContent;
-    if (!(key in flows)) return;
+    return [g, g.id in flows ? g.id : title && title.textContent];
+  }).filter(([, key]) => key in flows);
+  const largest = Math.max(1e-300, ...drawn.map(([, key]) => Math.abs(flows[key])));  // of this picture
+  drawn.forEach(([g, key]) => {
     const flow = flows[key], colour = flow > 0 ? POSITIVE : flow < 0 ? NEGATIVE : "#adb5bd";
     const width = 0.6 + 7 * Math.sqrt(Math.abs(flow) / largest);
     g.dataset.gradient = String(flow);
@@ -177,6 +178,8 @@ function render({model, el}) {
     watchSteps();
     showSelection();
     showTraining();
+    // a collapsed network's box opened (or the network again): its picture's edges by their gradients too
+    new MutationObserver(showTraining).observe(root.querySelector("#canvas"), {childList: true});
   }
 
   function watchSteps() {  // the player's step, whichever way it moved (buttons, keys, slider), to Python
