@@ -6,6 +6,7 @@
 3. Memory: tracemalloc bytes per node of that chain after its forward pass.
 4. Depth: the longest chain of x * 1.0 each engine backpropagates (1e3 .. 1e6).
 5. Second order: the 10x10 Hessian of a small tanh MLP's loss, here and in PyTorch scalars.
+6. Tensors: a 100x16 @ 16x16 matmul with backward as a Tensor, against the same sums as scalar Values.
 Ratios are taken within this one process run, so they hold on a noisy machine. Prints a
 table and writes out/bench.json. Run: make bench (installs micrograd and torch first).
 """
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import hessian_workload  # noqa: E402
+import tensor_workload  # noqa: E402
 import training_step  # noqa: E402
 
 from autograd import Value, topological_order  # noqa: E402
@@ -42,6 +44,7 @@ TARGETS = {  # the issue's targets, as (row, against, bound)
     "ops vs pytorch": 5.0,
     "bytes per node": 120.0,  # a one-parent node with its recorded constant
     "depth": 1_000_000,
+    "tensor vs scalar dots": 1.5,  # a Tensor's matmul + backward, at most this many times the same dots in a loop
 }
 
 
@@ -181,7 +184,7 @@ def run_with_deep_stack(work: Callable[[], dict]) -> dict:
 
 
 def measure() -> dict:
-    results: dict = {"training": {}, "chain": {}, "memory": {}, "depth": {}, "hessian": {}}
+    results: dict = {"training": {}, "chain": {}, "memory": {}, "depth": {}, "hessian": {}, "tensor": {}}
     for name, make_step in training_step.ENGINES.items():
         try:
             results["training"][name] = run_with_deep_stack(lambda make_step=make_step: time_training(make_step))
@@ -201,7 +204,20 @@ def measure() -> dict:
             results["hessian"][name] = time_hessian(make)
         except ImportError as error:
             results["hessian"][name] = {"missing": f"{error.name} is not installed"}
+    for name, make in tensor_workload.ENGINES.items():
+        results["tensor"][name] = time_tensor(make)
     return results
+
+
+def time_tensor(make: Callable[[], Callable[[], list[list[float]]]]) -> dict:
+    run = make()
+    times = []
+    for _ in range(REPEATS):
+        gc.collect()
+        start = time.perf_counter()
+        grad = run()
+        times.append(time.perf_counter() - start)
+    return {"step_s": statistics.median(times), "grad_11": grad[0][0]}
 
 
 def ratio(results: dict, row: str, key: str, other: str) -> float | None:
@@ -220,8 +236,9 @@ def verdicts(results: dict) -> dict[str, dict]:
         "ops vs pytorch": ratio(results, "chain", "total_s", "pytorch"),
         "bytes per node": results["memory"]["chainrule"]["bytes_per_node"],
         "depth": results["depth"]["chainrule"]["deepest_ok"],
+        "tensor vs scalar dots": results["tensor"]["tensor"]["step_s"] / results["tensor"]["scalar dots"]["step_s"],
     }
-    at_most = ("training vs floor", "compiled vs floor", "bytes per node")
+    at_most = ("training vs floor", "compiled vs floor", "bytes per node", "tensor vs scalar dots")
     return {
         name: {"measured": value, "target": TARGETS[name],
                "met": None if value is None else (value <= TARGETS[name] if name in at_most else value >= TARGETS[name])}
@@ -275,12 +292,19 @@ def print_table(results: dict, checks: dict) -> None:
         relation = "" if name == "chainrule" else f"  chainrule is {row['hessian_s'] / ours:5.1f}x faster"
         print(f"   {name:10} {row['hessian_s'] * 1000:9.1f} ms{relation}   (trace {row['trace']:.6f})")
 
+    print(f"\n6. Tensors: {tensor_workload.ROWS}x{tensor_workload.INNER} @ {tensor_workload.INNER}x"
+          f"{tensor_workload.COLUMNS}, the sum of the product as the loss, forward + backward; median of {REPEATS}")
+    base = results["tensor"]["scalar dots"]["step_s"]
+    for name, row in results["tensor"].items():
+        print(f"   {name:16} {row['step_s'] * 1000:9.1f} ms  {row['step_s'] / base:5.2f}x the scalar dots"
+              f"   (dL/dW[1,1] {row['grad_11']:.6f})")
+
     print("\nTargets")
     for name, check in checks.items():
         mark = {True: "met", False: "MISSED", None: "not measured"}[check["met"]]
         value = check["measured"]
         shown = "-" if value is None else f"{value:,.1f}"
-        print(f"   {name:22} {shown:>12}   target {'<=' if name in ('training vs floor', 'compiled vs floor', 'bytes per node') else '>='} "
+        print(f"   {name:22} {shown:>12}   target {'<=' if name in ('training vs floor', 'compiled vs floor', 'bytes per node', 'tensor vs scalar dots') else '>='} "
               f"{check['target']:,}   {mark}")
 
 

@@ -43,3 +43,13 @@ def test_the_hessian_workload_is_the_same_matrix_in_pytorch():
     assert len(ours) == len(ours[0]) == 10
     for row, other in zip(ours, theirs):
         assert row == pytest.approx(other, rel=1e-12, abs=1e-14)
+
+
+def test_the_tensor_workload_is_the_same_gradient_three_ways():
+    import tensor_workload
+
+    ours = tensor_workload.make_tensor()()
+    for make in (tensor_workload.make_scalar_dots, tensor_workload.make_scalar_products):
+        for row, other in zip(ours, make()()):
+            assert row == pytest.approx(other, rel=1e-12)
+    assert len(ours) == tensor_workload.INNER and len(ours[0]) == tensor_workload.COLUMNS

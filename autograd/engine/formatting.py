@@ -38,5 +38,9 @@ def bracketed(name: str) -> str:
 
 
 def is_plain_name(name: str) -> bool:
-    """A name made of letters, digits, ``_ . # '`` only: no formula, no space."""
-    return re.fullmatch(r"[\w.#']+", name) is not None
+    """A name made of letters, digits, ``_ . # '`` only, maybe with an index (``W[1,2]``): no formula, no space.
+
+    >>> is_plain_name("W[1,2]"), is_plain_name("(X @ W)[1,2]"), is_plain_name("x*w")
+    (True, False, False)
+    """
+    return re.fullmatch(r"[\w.#']+(?:\[\d+(?:,\d+)?\])?", name) is not None
