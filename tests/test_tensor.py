@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from autograd import Value, explain, paths, quiz
 from autograd.engine.tensor import TensorOp, flatten, made_by
-from autograd.tensor import Tensor, bce, mse, rules, softmax_cross_entropy
 from autograd.teach.tensors import explain_tensors, tensor_graph
+from autograd.tensor import Tensor, bce, mse, rules, softmax_cross_entropy
 
 
 def test_shape_data_values_and_labels():
@@ -70,7 +70,7 @@ def test_bad_operands_and_arguments_are_clear_errors():
     with pytest.raises(ValueError, match="axis"):
         t.sum(axis=2)
     with pytest.raises(ValueError, match=r"\.T needs a 2-D tensor, got shape \(2,\)"):
-        Tensor([1.0, 2.0]).T
+        _ = Tensor([1.0, 2.0]).T
     with pytest.raises(ValueError, match="class indices"):
         softmax_cross_entropy(t, [2])
     with pytest.raises(ValueError, match="strictly between 0 and 1"):

@@ -31,13 +31,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from .formatting import format_constant
+from .graph import edges
 from .ops import BY_NAME, TABLE, Op, binding
 from .value import Value, as_float
 
-Nested = Union[list[float], list[list[float]]]
+Nested = list[float] | list[list[float]]
 Shape = tuple[int, ...]
 
 
@@ -103,8 +104,7 @@ def _between(outputs: list[Value], inputs: set[int]) -> list[Value]:
         if id(node) in seen or id(node) in inputs:
             continue
         seen[id(node)] = node
-        parents = node._parents
-        stack.extend(parents if type(parents) is tuple else (parents,))
+        stack.extend(edges(node)[0])
     return list(seen.values())
 
 
@@ -318,7 +318,7 @@ class Tensor:
     # ---- shape ----
 
     @property
-    def T(self) -> Tensor:  # noqa: N802 (numpy's name)
+    def T(self) -> Tensor:
         """The transpose: new Values, one identity node per element, so each has its own gradient.
 
         >>> W = Tensor([[1.0, 2.0, 3.0]], "W")
@@ -353,6 +353,7 @@ class Tensor:
         if axis not in (None, 0, 1) or isinstance(axis, bool) or (axis == 1 and len(self.shape) == 1):
             raise ValueError(f"{kind}(axis=...) takes None (everything), 0 (over rows) or 1 (over columns, 2-D only), "
                              f"got {axis!r} for shape {self.shape}")
+        shape: Shape
         if axis is None or len(self.shape) == 1:
             groups, shape = [self._flat], ()
         elif axis == 0:
@@ -505,14 +506,14 @@ def softmax_cross_entropy(logits: Tensor, targets: Sequence[int]) -> Value:
     if len(logits.shape) != 2:
         raise ValueError(f"softmax_cross_entropy needs 2-D logits (one row per example), got shape {logits.shape}")
     n, m = logits.shape
-    classes = list(targets.data if isinstance(targets, Tensor) else targets)
-    if len(classes) != n:
+    given: list[Any] = list(targets.data if isinstance(targets, Tensor) else targets)
+    if len(given) != n:
         raise ValueError(f"softmax_cross_entropy needs one class per row: logits of shape {logits.shape}, "
-                         f"{len(classes)} targets")
-    for t in classes:
+                         f"{len(given)} targets")
+    for t in given:
         if isinstance(t, bool) or not isinstance(t, int) and not (isinstance(t, float) and t.is_integer()) or not 0 <= t < m:
             raise ValueError(f"softmax_cross_entropy targets are class indices, whole numbers from 0 to {m - 1}, got {t!r}")
-    classes = [int(t) for t in classes]
+    classes = [int(t) for t in given]
     losses = []
     for i, t in enumerate(classes):
         row = logits._flat[i * m:(i + 1) * m]
@@ -542,11 +543,11 @@ def _transpose(a: Matrix) -> Matrix:
     return [list(col) for col in zip(*a)]
 
 
-def _as_matrix(x: Nested, column: bool = False) -> Matrix:
+def _as_matrix(x: Any, column: bool = False) -> Matrix:
     """A vector as a one-row (or one-column) matrix; a matrix as it is."""
     if x and isinstance(x[0], list):
-        return x  # type: ignore[return-value]
-    return [[v] for v in x] if column else [list(x)]  # type: ignore[list-item]
+        return x
+    return [[v] for v in x] if column else [list(x)]
 
 
 @dataclass(frozen=True)
@@ -587,14 +588,7 @@ def _matmul_rules(record: TensorOp) -> tuple[str | None, ...]:
 
 def _local(out: list[Value], slot: int, record: TensorOp) -> list[float]:
     """Each output node's local derivative by the input in ``slot`` (its recorded float)."""
-    grads = []
-    for v in out:
-        locals_ = v._local_grads
-        if type(locals_) is tuple:
-            grads.append(locals_[slot])
-        else:
-            grads.append(locals_)
-    return grads
+    return [edges(v)[1][slot] for v in out]
 
 
 def _fold(flat: list[float], into: Tensor, out_shape: Shape) -> Any:

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.formatting import bracketed, format_constant, format_number, is_plain_name
-from ..engine.ops import binding
 from ..engine.graph import edges, topological_order
+from ..engine.ops import binding
 from ..engine.tensor import KINDS, Nested, Tensor, TensorOp, element_name, flatten, made_by, nest
 from ..engine.value import Value
 from .naming import node_names
@@ -365,7 +365,7 @@ def explain_tensors(root: Value, digits: int = 4, element: tuple | None = None) 
 
 
 def _tensor_text(graph: TensorGraph, found: list[TensorRule], digits: int, element: tuple | None) -> str:
-    fmt = lambda v: matrix_text(v, digits)  # noqa: E731
+    fmt = lambda v: matrix_text(v, digits)
     lines = ["tensor view: forward"]
     for record in forward_records(graph):
         name = graph.name(record)
@@ -431,7 +431,7 @@ def element_lines(graph: TensorGraph, by_tensor: dict[int, TensorRule], element:
     root = graph.root_name
     lines = [f"one element, {entry}: d{root}/d{entry} is the sum over every path from {entry} up to {root}"]
     names = element_names(graph)
-    fmt = lambda x: format_number(x, digits)  # noqa: E731
+    fmt = lambda x: format_number(x, digits)
     try:
         found = paths(graph.root, node, limit=10_000)
     except TooManyPathsError as error:
