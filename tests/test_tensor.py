@@ -218,3 +218,64 @@ def test_tensor_graph_names_unlabelled_tensors_by_what_they_compute():
     g = tensor_graph(loss)
     assert [g.name(r) for r in g.records] == ["L", "tanh(X) * 2", "tanh(X)", "X"]
     assert math.isclose(loss.data, 2 * (math.tanh(1) + math.tanh(2)))
+
+
+def two_layer_loss():
+    X = Tensor([[0.5, -1.0], [1.5, 0.25], [-0.5, 2.0]], "X")
+    W1 = Tensor([[0.2, -0.4, 0.1], [0.3, 0.5, -0.2]], "W1")
+    W2 = Tensor([[0.7], [-0.6], [0.4]], "W2")
+    A1 = (X @ W1).tanh()
+    A1.label = "A1"
+    return mse(A1 @ W2, [[1.0], [0.0], [-1.0]]), W1
+
+
+def test_explain_and_draw_take_the_tensor_view():
+    from autograd import draw
+
+    loss, W1 = two_layer_loss()
+    text = explain(loss, view="tensor", element=("W1", 2, 3))
+    assert text.startswith("tensor view: forward") and "dL/dW1 = Xᵀ · dL/d(X @ W1)" in text
+    assert "<pre>" in text._repr_markdown_() and "&lt;" not in text._repr_markdown_()
+    with pytest.raises(ValueError, match="view"):
+        explain(loss, view="matrix")
+    with pytest.raises(ValueError, match="view='tensor'"):
+        explain(loss, element=("W1", 1, 1))
+    source = draw(loss, view="tensor").source
+    assert source.count("shape=box") == 7  # X, W1, X @ W1, A1, W2, A1 @ W2, and the loss
+    assert "dL/dW1 = Xᵀ · dL/d(X @ W1)" in source and "dL/dA1 = dL/d(A1 @ W2) · W2ᵀ" in source
+    assert all(shape in source for shape in ("(3, 2)", "(2, 3)", "(3, 3)", "(3, 1)", "scalar"))
+    assert W1.grad == [[0.0] * 3] * 2  # the picture ran its own backward pass and put the grads back
+    with pytest.raises(ValueError, match="view"):
+        draw(loss, view="tensors")
+
+
+def test_the_tensor_picture_escapes_a_learners_label():
+    from autograd import draw
+
+    X = Tensor([[1.0, 2.0]], '<b>"X"&')
+    source = draw((X * 2).sum(), view="tensor").source
+    assert "<b>\"X\"&" not in source and "&lt;b&gt;" in source
+
+
+def test_the_tensor_quiz_asks_a_question_per_tensor_answered_as_a_matrix_or_per_element():
+    loss, W1 = two_layer_loss()
+    q = quiz(loss, view="tensor")
+    assert [question.name for question in q.questions] == ["A1 @ W2", "A1", "W2", "X @ W1", "X", "W1"]
+    assert q.questions[-1].prompt == "dL/dW1 = ? (a 2 x 3 matrix)"
+    loss.backward()
+    right = W1.grad
+    assert q.expected("W1") == right and W1.grad == right
+    assert q.answer("W1", right).correct and q.score == 1
+    wrong = [row[:] for row in right]
+    wrong[1][2] = -wrong[1][2] + 1.0
+    feedback = q.answer("W1", wrong)
+    assert not feedback.correct and feedback.wrong == ("W1[2,3]",) and q.score == 0
+    assert str(feedback).startswith("not quite. dL/dW1 = Xᵀ · dL/d(X @ W1): 1 of 6 entries off, first W1[2,3]. dL/dW1[2,3] = ")
+    assert q.answer("W1[2,3]", right[1][2]).correct and not q.answer("(X @ W1)[1,1]", 123.0).correct
+    with pytest.raises(ValueError, match=r"a 2 x 3 matrix \(2, 3\), the answer has shape \(3, 2\)"):
+        q.answer("W1", [[0.0, 0.0]] * 3)
+    with pytest.raises(ValueError, match="no question is called 'V'"):
+        q.answer("V", 1.0)
+    with pytest.raises(ValueError, match="view"):
+        quiz(loss, view="matrix")
+    assert all(v.label == "" for v in (loss.parents[0].parents[0],))  # the temporary names are gone

@@ -18,9 +18,10 @@ import graphviz
 from ..engine.arguments import check_int, check_real
 from ..engine.files import write_atomically, write_target
 from ..engine.formatting import bracketed, format_constant, format_number
-from ..engine.graph import edges, topological_order
+from ..engine.graph import edges, scratch_grads, topological_order
 from ..engine.value import edge_rule, operands
 from ..teach.naming import PLAIN, formula, node_names
+from ..teach.tensors import forward_records, made_text, op_terms, shape_text, tensor_graph
 from .collapse import collapsed
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ def draw(
     wrap: int | None = None,
     only: Collection[Value] | None = None,
     names: dict[Value, str] | None = None,
+    view: str = "scalar",
 ) -> graphviz.Digraph:
     """The graph under ``root`` as a ``graphviz.Digraph`` (Jupyter shows it inline).
 
@@ -112,6 +114,8 @@ def draw(
     ``only`` draws just those nodes of the graph (a neuron, say): a value they read from
     elsewhere is drawn dashed, as in a wrapped picture. ``names`` are ``node_names(root)``,
     worked out when not given (pass them to draw many parts of one big graph).
+    ``view="tensor"`` draws a graph of ``autograd.tensor`` ops with one box per tensor (its
+    shape, and its numbers when it is small) and the matrix rule on each edge (``draw_tensors``).
 
     >>> from autograd import Value
     >>> x = Value(2.0, "x"); y = (x * 3).tanh()
@@ -119,6 +123,10 @@ def draw(
     True
     """
     _check_draw_options(max_nodes, highlight, show_path, only, names)
+    if view != "scalar":
+        if view != "tensor":
+            raise ValueError(f"view must be 'scalar' (one box per Value) or 'tensor' (one per tensor), got {view!r}")
+        return draw_tensors(root, digits, "TB" if rankdir == "auto" else rankdir, scale, size, dpi)
     order = list(reversed(topological_order(root)))
     if names is not None and not all(node in names for node in order):
         raise ValueError("names must name every node under root: pass node_names(root)")
@@ -459,3 +467,90 @@ def svg_or_none(root: Value, **draw_options) -> str | None:
     if shutil.which("dot") is None or len(topological_order(root)) > NOTEBOOK_MAX_NODES:
         return None
     return svg_text(root, **draw_options)
+
+
+# ---- the tensor view: one box per tensor, the matrix rule on each edge ----
+
+MAX_SHOWN = 16  # elements: a tensor with more is drawn by its shape and the norm of its gradient
+OP_SYMBOLS = {"T": "ᵀ", "softmax_cross_entropy": "softmax CE"}
+
+
+def draw_tensors(root: Value, digits: int = 4, rankdir: str = "TB", scale: float = 1.0, size: str | None = None,
+                 dpi: float | None = None) -> graphviz.Digraph:
+    """The tensors under ``root`` (a loss made with ``autograd.tensor``) as one box each: name, shape,
+    data and grad (or the gradient's norm for a big tensor); each tensor op a small node; on each edge
+    into an op, the rule that sends the gradient back along it (``dL/dW = Xᵀ · dL/dZ``). The grads
+    shown are those of a backward pass run for the picture (every ``.grad`` is put back after).
+
+    >>> from autograd.tensor import Tensor, mse
+    >>> X = Tensor([[1.0, 2.0]], "X"); W = Tensor([[3.0], [4.0]], "W")
+    >>> "dL/dW = Xᵀ · dL/d(X @ W)" in draw_tensors(mse(X @ W, [[1.0]])).source
+    True
+    """
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"rankdir must be one of auto, LR, TB, RL, BT, got {rankdir!r}")
+    as_number(scale, "scale", 0.1, 10)
+    graph_attr = {"rankdir": rankdir, "bgcolor": "white"}
+    if size is not None:
+        graph_attr["size"] = _checked_size(size)
+    if dpi is not None:
+        graph_attr["dpi"] = f"{as_number(dpi, 'dpi', 10, 1200):g}"
+    dot = graphviz.Digraph(graph_attr=graph_attr,
+                           node_attr={"fontname": "Helvetica", "fontsize": f"{11 * scale:g}", "penwidth": f"{scale:g}"},
+                           edge_attr={"color": "#495057", "arrowsize": f"{0.7 * scale:g}", "fontname": "Helvetica",
+                                      "fontsize": f"{10 * scale:g}", "penwidth": f"{scale:g}", "fontcolor": "#1864ab"})
+    with scratch_grads(root):
+        root.backward()
+        graph = tensor_graph(root)
+        ids = {id(record): f"tensor-{k}" for k, record in enumerate(forward_records(graph))}
+        for record in forward_records(graph):
+            key = id(record)
+            data: Any
+            grad: Any
+            if key in graph.outputs:
+                value = graph.outputs[key]
+                data, grad, count = value.data, value.grad, 1
+            else:
+                tensor = graph.tensors[key]
+                data, grad, count = tensor.data, tensor.grad, len(tensor._flat)
+            dot.node(ids[key], _tensor_label(graph.name(record), shape_text(record.shape), data, grad, count, digits,
+                                             graph.root_name),
+                     shape="box", style="rounded,filled", fillcolor="#fff3bf" if key in graph.outputs else "#f1f3f5",
+                     tooltip=html.escape(graph.name(record)), id=ids[key])
+            if record.kind == "leaf":
+                continue
+            op_id = f"{ids[key]}-op"
+            symbol = OP_SYMBOLS.get(record.kind, record.kind)
+            dot.node(op_id, _text(symbol), shape="circle" if len(symbol) <= 2 else "ellipse", style="filled", fillcolor="#e7f5ff", width="0.3", margin="0.02",
+                     fontsize=f"{10 * scale:g}", id=op_id, tooltip=html.escape(made_text(graph, record)))
+            dot.edge(op_id, ids[key])
+            for x, text, _ in op_terms(graph, record):
+                rule = f"d{graph.root_name}/d{bracketed(graph.name(x._made))} = {text}"
+                dot.edge(ids[id(x._made)], op_id, label=_text(rule))
+    return dot
+
+
+def _tensor_label(name: str, shape: str, data: Any, grad: Any, count: int, digits: int, root: str) -> str:
+    """A tensor's box: its name and shape in bold, then data and grad as small matrices side by side
+    (a big tensor: the norm of its gradient)."""
+    head = f"<b>{html.escape(name)}</b>  {html.escape(shape)}"
+    by = f"d{root}/d{bracketed(name)}"
+    if count > MAX_SHOWN:
+        flat = [g for row in grad for g in row] if isinstance(grad[0], list) else grad
+        norm = math.sqrt(math.fsum(g * g for g in flat))
+        return (f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td>{head}</td></tr>'
+                f"<tr><td>‖{html.escape(by)}‖ = {format_number(norm, digits)}</td></tr></table>>")
+    return (f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
+            f'<tr><td colspan="3">{head}</td></tr>'
+            f'<tr><td><font point-size="9">data</font></td><td></td>'
+            f'<td><font point-size="9">{html.escape(by)}</font></td></tr>'
+            f"<tr><td>{_matrix_cells(data)}</td><td>  </td><td>{_matrix_cells(grad, '#1864ab')}</td></tr></table>>")
+
+
+def _matrix_cells(value: Any, colour: str = "#212529") -> str:
+    """A scalar, vector or matrix as a small HTML table of numbers (3 significant digits), one row per row."""
+    rows = value if isinstance(value, list) and value and isinstance(value[0], list) else [
+        value if isinstance(value, list) else [value]]
+    cells = "".join("<tr>" + "".join(f'<td align="right"><font color="{colour}">{html.escape(format_number(x, 3))}'
+                                      "</font></td>" for x in row) + "</tr>" for row in rows)
+    return f'<table border="0" cellborder="0" cellspacing="2" cellpadding="1" bgcolor="white">{cells}</table>'

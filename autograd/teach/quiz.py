@@ -18,6 +18,7 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, overload
 
 from ..engine.formatting import format_number
 from ..engine.graph import edges, scratch_grads
@@ -25,6 +26,9 @@ from ..engine.replay import float_derivative, float_forward
 from ..engine.value import Value, as_float, edge_rule, operands
 from .naming import PLAIN, node_names
 from .paths import TooManyPathsError, paths
+
+if TYPE_CHECKING:
+    from .tensors import TensorQuiz
 
 # An answer right to 4 significant digits is right: relative 5e-4, or tiny absolute near 0.
 REL_TOL = 5e-4
@@ -307,8 +311,14 @@ class Quiz:
         return text
 
 
+@overload
 def quiz(root: Value, seed: int | None = None, hide: int | float | list[str] | None = None,
-         hide_local: bool = False) -> Quiz:
+         hide_local: bool = False, view: Literal["scalar"] = "scalar") -> Quiz: ...
+@overload
+def quiz(root: Value, seed: int | None = None, hide: int | float | list[str] | None = None,
+         hide_local: bool = False, *, view: Literal["tensor"]) -> TensorQuiz: ...
+def quiz(root: Value, seed: int | None = None, hide: int | float | list[str] | None = None,
+         hide_local: bool = False, view: str = "scalar") -> Quiz | TensorQuiz:
     """Hide the gradients of the graph under ``root``: a ``Quiz`` with one question per hidden gradient.
 
     ``hide`` picks which: None for every node but the output; a list of names; a number of
@@ -325,7 +335,16 @@ def quiz(root: Value, seed: int | None = None, hide: int | float | list[str] | N
     'no_upstream'
     >>> print(feedback)
     not quite: that is the local derivative ∂(x*w)/∂x alone: multiply it by the gradient that reached it from above, dy/d(x*w). dy/dx = dy/d(x*w) · ∂(x*w)/∂x = 2.458e-05 · -3.0 = ?   (the rule: ∂(x * w)/∂x = w)
+
+    ``view="tensor"`` quizzes a loss made with ``autograd.tensor`` one tensor at a time: a
+    ``TensorQuiz`` (``autograd.teach.tensors``), answered with a matrix or one element at a time.
     """
+    if view != "scalar":
+        if view != "tensor":
+            raise ValueError(f"quiz view must be 'scalar' (a question per node) or 'tensor' (one per tensor), got {view!r}")
+        from .tensors import tensor_quiz
+
+        return tensor_quiz(root, quiz, seed)
     names = node_names(root)
     with scratch_grads(root) as order:
         root.backward()

@@ -20,7 +20,7 @@ from ..engine.ops import binding
 from ..engine.tensor import KINDS, Nested, Tensor, TensorOp, element_name, flatten, made_by, nest
 from ..engine.value import Value
 from .naming import node_names
-from .paths import TooManyPathsError, paths
+from .paths import GraphPath, TooManyPathsError, paths
 
 MAX_AUTO_NAME = 16  # characters: a longer formula is a poor name for a tensor, T<k> is used instead
 INFIX = ("T", "@", "+", "-", "*", "/", "**", "%")
@@ -139,24 +139,33 @@ def tensor_graph(root: Value) -> TensorGraph:
 def _ops_first(tops: list[TensorOp], kept: set[int], backward: bool) -> list[TensorOp]:
     """The records in topological order: each before the inputs it reads (``backward``) or after them.
 
-    Backward, an op's inputs follow in the order it reads them (dL/dX before dL/dW); forward too.
+    Backward, breadth first (Kahn's order): a tensor comes as soon as every op reading it has
+    come, and an op's inputs in the order it reads them (dL/dA1 and dL/dW2 right after A1 @ W2).
     """
+    def inputs(record: TensorOp) -> list[TensorOp]:
+        return [x._made for x in record.inputs if isinstance(x, Tensor) and id(x._made) in kept]
+
+    readers: dict[int, int] = {}
+    seen: dict[int, TensorOp] = {}
+    stack = list(tops)
+    while stack:
+        record = stack.pop()
+        if id(record) in seen:
+            continue
+        seen[id(record)] = record
+        for x in inputs(record):
+            readers[id(x)] = readers.get(id(x), 0) + 1
+            stack.append(x)
     order: list[TensorOp] = []
-    done: set[int] = set()
-    for top in tops:
-        stack: list[tuple[TensorOp, bool]] = [(top, False)]
-        while stack:
-            record, expanded = stack.pop()
-            if id(record) in done:
-                continue
-            if expanded:
-                done.add(id(record))
-                order.append(record)
-                continue
-            stack.append((record, True))
-            inputs = [x._made for x in record.inputs if isinstance(x, Tensor) and id(x._made) in kept]
-            stack.extend((r, False) for r in (inputs if backward else reversed(inputs)) if id(r) not in done)
-    return order[::-1] if backward else order
+    queue = [r for r in tops if not readers.get(id(r))]
+    while queue:
+        record = queue.pop(0)
+        order.append(record)
+        for x in inputs(record) if backward else reversed(inputs(record)):
+            readers[id(x)] -= 1
+            if readers[id(x)] == 0:
+                queue.append(x)
+    return order if backward else order[::-1]
 
 
 def forward_records(graph: TensorGraph) -> list[TensorOp]:
@@ -312,14 +321,18 @@ def _scalar_shares(graph: TensorGraph) -> dict[int, list[float]]:
 
 # ---- the tensor view as text ----
 
-def matrix_text(value: Any, digits: int = 4) -> str:
-    """Nested floats as a one-line matrix: ``[[1.0, 2.0], [3.0, 4.0]]`` to ``digits`` digits.
+def matrix_text(value: Any, digits: int = 4, most: int = 6) -> str:
+    """Nested floats as a one-line matrix: ``[[1.0, 2.0], [3.0, 4.0]]`` to ``digits`` digits; past
+    ``most`` rows or columns, the first few, ``...`` and the last.
 
-    >>> matrix_text([[1.0, 0.33333], [3.0, 4.0]], 2)
-    '[[1.0, 0.33], [3.0, 4.0]]'
+    >>> matrix_text([[1.0, 0.33333], [3.0, 4.0]], 2), matrix_text(list(range(10)), 1)
+    ('[[1.0, 0.33], [3.0, 4.0]]', '[0.0, 1.0, 2.0, 3.0, ..., 9.0]')
     """
     if isinstance(value, list):
-        return "[" + ", ".join(matrix_text(v, digits) for v in value) + "]"
+        items = [matrix_text(v, digits, most) for v in value]
+        if len(items) > most:
+            items = [*items[: most - 2], "...", items[-1]]
+        return "[" + ", ".join(items) + "]"
     return format_number(value, digits)
 
 
@@ -350,9 +363,9 @@ def explain_tensors(root: Value, digits: int = 4, element: tuple | None = None) 
       X @ W = X @ W:
         dL/dX = dL/d(X @ W) · Wᵀ = [[6.0, 8.0]]
         dL/dW = Xᵀ · dL/d(X @ W) = [[2.0], [4.0]]
-    one element, W[2,1]: dL/dW[2,1] is the sum over every path from W[2,1] up to L
-      W[2,1] -> (X @ W)[1,1] -> v5 -> v5**2 -> sum(v5**2) -> L
-        ∂ along it: 2.0 * 1.0 * 2.0 * 1.0 * 1.0 = 4.0
+    one element, W[2,1]: dL/dW[2,1] is the sum over every path from W[2,1] up to L, each the product of the local derivatives ∂ along it
+      W[2,1] -> (X @ W)[1,1] -> L
+        2.0 * (dL/d((X @ W)[1,1]) = 2.0) = 4.0
       dL/dW[2,1] = 4.0 (1 path) = (Xᵀ · dL/d(X @ W))[2,1] = 4.0
     """
     from ..engine.graph import scratch_grads
@@ -429,28 +442,46 @@ def element_lines(graph: TensorGraph, by_tensor: dict[int, TensorRule], element:
     tensor, k, node = element_node(graph, element)
     entry = element_name(bracketed(graph.name(tensor._made)), tensor.shape, k)
     root = graph.root_name
-    lines = [f"one element, {entry}: d{root}/d{entry} is the sum over every path from {entry} up to {root}"]
+    lines = [f"one element, {entry}: d{root}/d{entry} is the sum over every path from {entry} up to {root}, "
+             "each the product of the local derivatives ∂ along it"]
     names = element_names(graph)
     fmt = lambda x: format_number(x, digits)
+    ends = _loss_inputs(graph)
+    found: list[tuple[GraphPath, Value | None]]
     try:
-        found = paths(graph.root, node, limit=10_000)
+        if ends:  # up to the loss's input, then its gradient there: the loss's inner nodes are one factor
+            found = [(path, end) for end in ends for path in paths(end, node, limit=10_000)]
+        else:
+            found = [(path, None) for path in paths(graph.root, node, limit=10_000)]
     except TooManyPathsError as error:
         lines.append(f"  {error}")
         found = []
-    for path in found[:MAX_PATHS_SHOWN]:
-        route = " -> ".join(_short(names[n]) for n in path.nodes)
+    products = [path.product * (end.grad if end is not None else 1.0) for path, end in found]
+    for (path, end), product in list(zip(found, products))[:MAX_PATHS_SHOWN]:
+        route = " -> ".join(_short(names[n]) for n in path.nodes) + (f" -> {root}" if end is not None else "")
+        factors = [fmt(d) for d in path.local_grads]
+        if end is not None:
+            factors.append(f"(d{root}/d{bracketed(names[end])} = {fmt(end.grad)})")
         lines.append(f"  {route}")
-        lines.append(f"    ∂ along it: {' * '.join(fmt(d) for d in path.local_grads)} = {fmt(path.product)}")
+        lines.append(f"    {' * '.join(factors) or '1'} = {fmt(product)}")
     if len(found) > MAX_PATHS_SHOWN:
-        rest = found[MAX_PATHS_SHOWN:]
-        lines.append(f"  ... {len(rest)} more paths, adding {fmt(math.fsum(p.product for p in rest))}")
-    total = math.fsum(p.product for p in found)
+        rest = products[MAX_PATHS_SHOWN:]
+        lines.append(f"  ... {len(rest)} more paths, adding {fmt(math.fsum(rest))}")
+    total = math.fsum(products)
     rule = by_tensor.get(id(tensor._made))
     matrix = ""
     if rule is not None:
         matrix = f" = ({rule.rule.partition(' = ')[2]}){_index_text(tensor.shape, k)} = {fmt(flatten(rule.value)[k])}"
     lines.append(f"  d{root}/d{entry} = {fmt(total)} ({len(found)} path{'s' if len(found) != 1 else ''}){matrix}")
     return lines
+
+
+def _loss_inputs(graph: TensorGraph) -> list[Value]:
+    """The elements a root made by a tensor op (a loss, a sum) reads; empty when scalar ops made the root."""
+    record = made_by(graph.root)
+    if record is None or graph.outputs.get(id(record)) is not graph.root:
+        return []
+    return [v for x in record.inputs if isinstance(x, Tensor) for v in x._flat]
 
 
 def _index_text(shape: tuple[int, ...], k: int) -> str:
@@ -476,3 +507,145 @@ def element_names(graph: TensorGraph) -> dict[Value, str]:
     finally:
         for v, _ in named:
             v.label = ""
+
+
+# ---- the tensor quiz: a question per tensor, answered as a matrix or one element at a time ----
+
+@dataclass(frozen=True)
+class TensorQuestion:
+    """One hidden tensor gradient: d root / d ``name``, a matrix (or vector) of ``shape``."""
+
+    name: str
+    prompt: str  # "dL/dW = ? (a 2 x 3 matrix)"
+    shape: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class TensorFeedback:
+    """How a matrix (or one element) fared: ``correct``; for a wrong one the ``wrong`` elements, a
+    ``hint`` (the matrix rule, then the scalar chain rule of the first wrong element) and its ``mistake``."""
+
+    name: str
+    correct: bool
+    wrong: tuple[str, ...] = ()
+    hint: str = ""
+    mistake: str | None = None
+
+    def __str__(self) -> str:
+        return "right" if self.correct else f"not quite. {self.hint}"
+
+
+class TensorQuiz:
+    """The tensor view's quiz: ``questions`` (one per tensor, backward order), ``answer(name, value)``
+    with a tensor's name and a nested list, or an element's name (``W[1,2]``) and a number; ``score``
+    counts the tensors whose latest answer was right throughout. Each element is judged by the
+    scalar quiz of the same graph, so its hints and mistakes are the scalar ones."""
+
+    def __init__(self, graph: TensorGraph, found: list[TensorRule], scalar: Any, elements: dict[str, list[str]]) -> None:
+        self.root_name = graph.root_name
+        self._rules = {r.name: r for r in found}
+        self._scalar = scalar
+        self._elements = elements
+        self.questions = [TensorQuestion(r.name, f"d{self.root_name}/d{bracketed(r.name)} = ? "
+                                         f"({_shape_words(r.tensor.shape)})", r.tensor.shape) for r in found]
+        self._results: dict[str, bool] = {}
+
+    @property
+    def score(self) -> int:
+        """How many tensors the latest answers got right, every element."""
+        return sum(self._results.values())
+
+    def expected(self, name: str) -> Any:
+        """The true gradient of the tensor ``name`` (nested floats) or of one element (a float)."""
+        if name in self._rules:
+            return self._rules[name].tensor.grad
+        return self._scalar.expected(name)
+
+    def rule(self, name: str) -> str:
+        """The matrix rule of the tensor ``name``: ``dL/dW = Xᵀ · dL/dZ``."""
+        return self._rules[name].rule
+
+    def answer(self, name: str, value: Any) -> TensorFeedback:
+        """Judge a tensor's whole gradient (a nested list) or one element's (a number), in any order.
+
+        >>> from autograd import quiz
+        >>> from autograd.tensor import Tensor, mse
+        >>> X = Tensor([[1.0, 2.0]], "X"); W = Tensor([[3.0], [4.0]], "W")
+        >>> q = quiz(mse(X @ W, [[10.0]]), view="tensor")
+        >>> [question.prompt for question in q.questions]
+        ['dL/d(X @ W) = ? (a 1 x 1 matrix)', 'dL/dX = ? (a 1 x 2 matrix)', 'dL/dW = ? (a 2 x 1 matrix)']
+        >>> q.answer("W", [[2.0], [4.0]]).correct, q.answer("W[2,1]", 4.0).correct
+        (True, True)
+        >>> print(q.answer("W", [[2.0], [5.0]]))
+        not quite. dL/dW = Xᵀ · dL/d(X @ W): 1 of 2 entries off, first W[2,1]. dL/dW[2,1] = dL/d((X @ W)[1,1]) * d((X @ W)[1,1])/dW[2,1] = 2.0 * 2.0 = ?   (the rule: d dot(...)/dW[2,1] = X[1,2])
+        """
+        if name not in self._rules:
+            if not any(name in names for names in self._elements.values()):
+                raise ValueError(f"no question is called {name!r}: name a tensor ({', '.join(self._rules)}) "
+                                 "or one of its elements, like W[1,2]")
+            feedback = self._scalar.answer(name, value)
+            return TensorFeedback(name, feedback.correct, () if feedback.correct else (name,),
+                                  "" if feedback.correct else feedback.hint, getattr(feedback, "mistake", None))
+        shape = self._rules[name].tensor.shape
+        flat, given = _answer_shape(value)
+        if given != shape:
+            raise ValueError(f"d{self.root_name}/d{bracketed(name)} is {_shape_words(shape)} {shape}, "
+                             f"the answer has shape {given}")
+        wrong = []
+        first = None
+        for element, number in zip(self._elements[name], flat):
+            feedback = self._scalar.answer(element, number)
+            if not feedback.correct:
+                wrong.append(element)
+                first = first or feedback
+        self._results[name] = not wrong
+        if not wrong:
+            return TensorFeedback(name, True)
+        assert first is not None
+        hint = (f"{self.rule(name)}: {len(wrong)} of {len(flat)} entries off, first {wrong[0]}. {first.hint}")
+        return TensorFeedback(name, False, tuple(wrong), hint, getattr(first, "mistake", None))
+
+
+def _shape_words(shape: tuple[int, ...]) -> str:
+    return f"a {shape[0]} x {shape[1]} matrix" if len(shape) == 2 else f"a vector of {shape[0]}"
+
+
+def _answer_shape(value: Any) -> tuple[list[Any], tuple[int, ...]]:
+    """An answer's numbers row-major and its shape; a clear error when it is not a list (of lists)."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if not isinstance(value, (list, tuple)) or not value:
+        raise ValueError(f"a tensor's answer is a list of numbers or a list of rows, got {value!r:.60}")
+    if all(isinstance(row, (list, tuple)) for row in value):
+        if len({len(row) for row in value}) != 1:
+            raise ValueError("a matrix answer needs rows of one length")
+        return [x for row in value for x in row], (len(value), len(value[0]))
+    return list(value), (len(value),)
+
+
+def tensor_quiz(root: Value, scalar_quiz: Any, seed: int | None = None) -> TensorQuiz:
+    """Hide every tensor's gradient under ``root``: a ``TensorQuiz``; ``quiz(root, view="tensor")`` calls it.
+
+    ``scalar_quiz`` is the scalar quiz maker (``autograd.quiz``, which passes itself) that judges
+    each element; ``seed`` goes to it. The questions are every tensor, in backward order.
+    """
+    from ..engine.graph import scratch_grads
+
+    with scratch_grads(root):
+        root.backward()
+        graph = tensor_graph(root)
+        found = tensor_rules(graph)
+    elements: dict[str, list[str]] = {}
+    named = []
+    for r in found:
+        for k, v in enumerate(r.tensor._flat):
+            if not v.label:
+                named.append(v)
+                v.label = element_name(bracketed(r.name), r.tensor.shape, k)
+        elements[r.name] = [v.label for v in r.tensor._flat]
+    try:  # named for the moment, so the scalar quiz calls each element as the tensor view does
+        scalar = scalar_quiz(root, seed=seed, hide=sorted({n for names in elements.values() for n in names}))
+    finally:
+        for v in named:
+            v.label = ""
+    return TensorQuiz(graph, found, scalar, elements)

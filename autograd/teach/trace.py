@@ -9,6 +9,7 @@ from ..engine.formatting import bracketed, format_number
 from ..engine.graph import scratch_grads, topological_order
 from ..engine.steps import BackwardStep, backward_steps
 from .naming import PLAIN, Latex, Notation, defining_formula, node_names
+from .tensors import explain_tensors
 
 if TYPE_CHECKING:
     from ..engine.value import Value
@@ -95,8 +96,20 @@ class Explanation(str):
         return explain(self.root, self.digits, "markdown")
 
 
-def explain(root: Value, digits: int = 4, style: str = "text") -> Explanation:
+class TensorExplanation(Explanation):
+    """The tensor view's explanation: a notebook shows it as preformatted text (the matrices line up)."""
+
+    def _repr_markdown_(self) -> str:
+        return f"<pre>{html.escape(self)}</pre>"
+
+
+def explain(root: Value, digits: int = 4, style: str = "text", view: str = "scalar",
+            element: tuple | None = None) -> Explanation:
     """The forward pass (one line per node) and the backward pass (one line per edge).
+
+    ``view="tensor"`` explains a loss made with ``autograd.tensor`` one tensor op at a time, in
+    matrix form, and ``element=("W", 1, 2)`` adds that element's chain rule as a sum over paths
+    (``autograd.teach.tensors.explain_tensors``; text only).
 
     ``style`` is "text", "markdown" (math in ``$...$``, for notebooks and notes) or "latex"
     (an ``align*`` block for slides). The explanation runs its own backward pass and then
@@ -118,6 +131,14 @@ def explain(root: Value, digits: int = 4, style: str = "text") -> Explanation:
     >>> print(explain(y, style="latex").splitlines()[5])
     y &= \\tanh\\left(\\left(x \\cdot 3\\right)\\right) = 1.0 \\\\
     """
+    if view != "scalar":
+        if view != "tensor":
+            raise ValueError(f"explain view must be 'scalar' (one line per edge) or 'tensor' (one tensor op at a time), got {view!r}")
+        tensor_text = TensorExplanation(explain_tensors(root, digits, element))
+        tensor_text.root, tensor_text.digits = root, digits
+        return tensor_text
+    if element is not None:
+        raise ValueError("element= picks a tensor's element: it goes with view='tensor'")
     if style not in STYLES:
         raise ValueError(f"explain style must be one of {', '.join(STYLES)}, got {style!r}")
     names = node_names(root)
