@@ -20,10 +20,12 @@ CASES = [
     ("second_order.py", ["second_order.png"], "Newton: "),
     ("nudge_lab.py", ["nudge_lab.png"], "central difference: best error"),
     ("broken_backward.py", ["lab_recursive.png", "lab_overwrite.png"], "<- differs"),
+    ("tensor_bridge.py", ["tensor_bridge.png", "tensor_view.png", "weight_paths.png"], "dL/dW1 = Xᵀ · dL/d(X @ W1)"),
 ]
 
 
-GRAPHVIZ_PICTURES = {"rnn_unrolled.png", "moons_network.html", "lab_recursive.png", "lab_overwrite.png"}  # drawn by Graphviz: skipped, and said so, without it
+GRAPHVIZ_PICTURES = {"rnn_unrolled.png", "moons_network.html", "lab_recursive.png", "lab_overwrite.png",
+                     "tensor_view.png", "weight_paths.png"}  # drawn by Graphviz: skipped, and said so, without it
 
 
 @pytest.mark.parametrize("script, pictures, phrase", CASES, ids=[c[0] for c in CASES])

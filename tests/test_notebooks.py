@@ -12,6 +12,7 @@ NOTEBOOKS = {
     "second_order.ipynb": {"image/svg+xml"},
     # the widget's view, and for a host without one (this headless run) the static picture
     "live_widget.ipynb": {"application/vnd.jupyter.widget-view+json", "text/html", "text/plain"},
+    "tensors.ipynb": {"image/svg+xml", "text/markdown", "text/plain"},
 }
 
 if os.environ.get("CI") == "true":
