@@ -21,7 +21,7 @@ from ..engine.formatting import bracketed, format_constant, format_number
 from ..engine.graph import edges, scratch_grads, topological_order
 from ..engine.value import edge_rule, operands
 from ..teach.naming import PLAIN, formula, node_names
-from ..teach.tensors import forward_records, made_text, op_terms, shape_text, tensor_graph
+from ..teach.tensors import forward_records, made_text, matrix_text, op_terms, shape_text, tensor_graph
 from .collapse import collapsed
 
 if TYPE_CHECKING:
@@ -458,7 +458,12 @@ def dot_source(root: Value, **draw_options) -> str:
 
 def svg_text(root: Value, **draw_options) -> str:
     """The drawing as an ``<svg>`` element to put inside a page (without the XML prolog)."""
-    svg = run_dot(draw(root, **draw_options).source, "svg").decode()
+    return svg_of(draw(root, **draw_options))
+
+
+def svg_of(dot: graphviz.Digraph) -> str:
+    """A Graphviz graph laid out as an ``<svg>`` element (without the XML prolog)."""
+    svg = run_dot(dot.source, "svg").decode()
     return svg[svg.index("<svg"):]
 
 
@@ -476,11 +481,14 @@ OP_SYMBOLS = {"T": "ᵀ", "softmax_cross_entropy": "softmax CE"}
 
 
 def draw_tensors(root: Value, digits: int = 4, rankdir: str = "TB", scale: float = 1.0, size: str | None = None,
-                 dpi: float | None = None) -> graphviz.Digraph:
+                 dpi: float | None = None, grad_line: bool = False) -> graphviz.Digraph:
     """The tensors under ``root`` (a loss made with ``autograd.tensor``) as one box each: name, shape,
     data and grad (or the gradient's norm for a big tensor); each tensor op a small node; on each edge
     into an op, the rule that sends the gradient back along it (``dL/dW = Xᵀ · dL/dZ``). The grads
     shown are those of a backward pass run for the picture (every ``.grad`` is put back after).
+    Boxes, op nodes and edges carry the player's ids (``PAGE_IDS``, a tensor's index in forward
+    order); ``grad_line=True`` writes each gradient as one line of text, ``grad [[...]]``, which the
+    player fills in step by step.
 
     >>> from autograd.tensor import Tensor, mse
     >>> X = Tensor([[1.0, 2.0]], "X"); W = Tensor([[3.0], [4.0]], "W")
@@ -502,8 +510,10 @@ def draw_tensors(root: Value, digits: int = 4, rankdir: str = "TB", scale: float
     with scratch_grads(root):
         root.backward()
         graph = tensor_graph(root)
-        ids = {id(record): f"tensor-{k}" for k, record in enumerate(forward_records(graph))}
-        for record in forward_records(graph):
+        forward = forward_records(graph)
+        index = {id(record): k for k, record in enumerate(forward)}
+        ids = {key: value_node_id(k) for key, k in index.items()}
+        for record in forward:
             key = id(record)
             data: Any
             grad: Any
@@ -514,27 +524,33 @@ def draw_tensors(root: Value, digits: int = 4, rankdir: str = "TB", scale: float
                 tensor = graph.tensors[key]
                 data, grad, count = tensor.data, tensor.grad, len(tensor._flat)
             dot.node(ids[key], _tensor_label(graph.name(record), shape_text(record.shape), data, grad, count, digits,
-                                             graph.root_name),
+                                             graph.root_name, grad_line),
                      shape="box", style="rounded,filled", fillcolor="#fff3bf" if key in graph.outputs else "#f1f3f5",
                      tooltip=html.escape(graph.name(record)), id=ids[key])
             if record.kind == "leaf":
                 continue
-            op_id = f"{ids[key]}-op"
+            op_id = PAGE_IDS["op"].format(node=index[key])
             symbol = OP_SYMBOLS.get(record.kind, record.kind)
             dot.node(op_id, _text(symbol), shape="circle" if len(symbol) <= 2 else "ellipse", style="filled", fillcolor="#e7f5ff", width="0.3", margin="0.02",
                      fontsize=f"{10 * scale:g}", id=op_id, tooltip=html.escape(made_text(graph, record)))
-            dot.edge(op_id, ids[key])
+            dot.edge(op_id, ids[key], id=PAGE_IDS["output"].format(node=index[key]))
             for x, text, _ in op_terms(graph, record):
                 rule = f"d{graph.root_name}/d{bracketed(graph.name(x._made))} = {text}"
-                dot.edge(ids[id(x._made)], op_id, label=_text(rule))
+                dot.edge(ids[id(x._made)], op_id, label=_text(rule),
+                         id=PAGE_IDS["edge"].format(parent=index[id(x._made)], node=index[key]))
     return dot
 
 
-def _tensor_label(name: str, shape: str, data: Any, grad: Any, count: int, digits: int, root: str) -> str:
+def _tensor_label(name: str, shape: str, data: Any, grad: Any, count: int, digits: int, root: str,
+                  grad_line: bool = False) -> str:
     """A tensor's box: its name and shape in bold, then data and grad as small matrices side by side
-    (a big tensor: the norm of its gradient)."""
+    (a big tensor: the norm of its gradient); with ``grad_line`` the grad as one line of text."""
     head = f"<b>{html.escape(name)}</b>  {html.escape(shape)}"
     by = f"d{root}/d{bracketed(name)}"
+    if grad_line:
+        return (f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr><td>{head}</td></tr>'
+                f"<tr><td>data {html.escape(matrix_text(data, 3))}</td></tr>"
+                f"<tr><td>{html.escape(PAGE_IDS['grad'].format(grad=tensor_grad_text(grad)))}</td></tr></table>>")
     if count > MAX_SHOWN:
         flat = [g for row in grad for g in row] if isinstance(grad[0], list) else grad
         norm = math.sqrt(math.fsum(g * g for g in flat))
@@ -545,6 +561,15 @@ def _tensor_label(name: str, shape: str, data: Any, grad: Any, count: int, digit
             f'<tr><td><font point-size="9">data</font></td><td></td>'
             f'<td><font point-size="9">{html.escape(by)}</font></td></tr>'
             f"<tr><td>{_matrix_cells(data)}</td><td>  </td><td>{_matrix_cells(grad, '#1864ab')}</td></tr></table>>")
+
+
+def tensor_grad_text(grad: Any) -> str:
+    """A tensor's gradient as the player writes it in its box: ``[[0.1, -0.2], [0.3, 0.4]]`` to 3 digits.
+
+    >>> tensor_grad_text([[0.123456, 2.0]]), tensor_grad_text(1.0)
+    ('[[0.123, 2.0]]', '1.0')
+    """
+    return matrix_text(grad, 3)
 
 
 def _matrix_cells(value: Any, colour: str = "#212529") -> str:

@@ -35,7 +35,8 @@ from ..teach.naming import node_names
 from ..teach.trace import step_mathml
 from . import assets
 from .collapse import collapsed
-from .drawing import MAX_NODES, PAGE_IDS, GraphTooLargeError, dot_source, svg_text, value_label, value_node_id
+from .drawing import MAX_NODES, PAGE_IDS, GraphTooLargeError, dot_source, svg_of, svg_text, value_label, value_node_id
+from .tensor_player import tensor_player_data
 
 if TYPE_CHECKING:
     from ..engine.value import Value
@@ -51,8 +52,16 @@ def player_data(root: Value, digits: int = 4, layout: str | None = None, **draw_
     rules (``edge_labels="rule"``), ops are written inside their boxes (``ops="inline"``) and
     text is drawn at ``scale=1.3`` unless ``draw_options`` say otherwise. With
     ``collapse="neuron"`` or ``"layer"`` (and ``sample=k``) the page opens on the collapsed
-    picture, and each box holds its own picture and steps (``details``, by box id).
+    picture, and each box holds its own picture and steps (``details``, by box id). With
+    ``view="tensor"`` (a loss made with ``autograd.tensor``) it steps one tensor op at a time
+    through the picture of one box per tensor (``tensor_player.tensor_player_data``).
     """
+    view = draw_options.pop("view", "scalar")
+    if view != "scalar":
+        if view != "tensor":
+            raise ValueError(f"view must be 'scalar' (a step per node) or 'tensor' (a step per tensor op), got {view!r}")
+        layout = (lambda dot: {"svg": svg_of(dot)}) if shutil.which("dot") else (lambda dot: {"dot": dot.source})
+        return tensor_player_data(root, digits, draw_options.get("scale", 1.3), layout)
     collapse, sample = draw_options.pop("collapse", None), draw_options.pop("sample", None)
     if collapse is None:  # counted first: a training step's loss is refused in milliseconds, not seconds
         count, most = len(topological_order(root)), draw_options.get("max_nodes", MAX_NODES)
@@ -188,6 +197,9 @@ def player(root: Value, digits: int = 4, title: str | None = None, quiz: bool = 
     """
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a str (the page's heading), got {type(title).__name__}")
+    if quiz and draw_options.get("view", "scalar") != "scalar":
+        raise ValueError("the player's quiz asks for each node's gradient: for a quiz per tensor use "
+                         "autograd.quiz(root, view='tensor'), or pass quiz=True or view='tensor', not both")
     if quiz and draw_options.get("collapse") is not None:
         raise ValueError("a quiz asks for every node's gradient, so it cannot collapse them: pass quiz=True or collapse=, not both")
     if shutil.which("dot") is None and not _viz_script():
