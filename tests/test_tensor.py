@@ -279,3 +279,22 @@ def test_the_tensor_quiz_asks_a_question_per_tensor_answered_as_a_matrix_or_per_
     with pytest.raises(ValueError, match="view"):
         quiz(loss, view="matrix")
     assert all(v.label == "" for v in (loss.parents[0].parents[0],))  # the temporary names are gone
+
+
+def test_generated_code_and_second_derivatives_read_tensor_nodes_as_any_node():
+    from autograd import compile, grad
+
+    X = Tensor([[1.0, 2.0], [0.5, -1.0]], "X")
+    W = Tensor([[0.3, -0.2], [0.1, 0.4]], "W")
+    loss = softmax_cross_entropy((X @ W).tanh() @ W.T, [0, 1])
+    weights = [v for row in W.values for v in row]
+    value, grads = compile(loss, weights)(*[w.data for w in weights])
+    loss.backward()
+    assert value == loss.data and list(grads) == pytest.approx([w.grad for w in weights], rel=1e-12)
+    (first,) = grad(loss, [weights[0]], create_graph=True)
+    (second,) = grad(first, [weights[0]])
+    h = 1e-5
+    weights[0].data += h
+    shifted = softmax_cross_entropy((X @ W).tanh() @ W.T, [0, 1])
+    (first_shifted,) = grad(shifted, [weights[0]])
+    assert second.data == pytest.approx((first_shifted.data - first.data) / h, rel=1e-3)
