@@ -163,15 +163,7 @@ def draw(
     step_node = highlight.node if highlight else None
     on_path = {(show_path.nodes[i + 1], show_path.edges[i]) for i in range(len(show_path.edges))} if show_path else set()
 
-    graph_attr = {"rankdir": rankdir, "bgcolor": "white"}
-    if size is not None:
-        graph_attr["size"] = _checked_size(size)
-    if dpi is not None:
-        graph_attr["dpi"] = f"{as_number(dpi, 'dpi', 10, 1200):g}"
-    dot = graphviz.Digraph(graph_attr=graph_attr,
-                           node_attr={"fontname": "Helvetica", "fontsize": f"{11 * scale:g}", "penwidth": f"{scale:g}"},
-                           edge_attr={"color": "#495057", "arrowsize": f"{0.7 * scale:g}", "fontname": "Helvetica",
-                                      "fontsize": f"{10 * scale:g}", "penwidth": f"{scale:g}"})
+    dot = new_digraph(rankdir, scale, size, dpi)
     fmt = lambda x: format_number(x, digits)
     if collapse is not None:
         _, columns, name = collapsed(root, collapse, sample, digits, dot, value_label)
@@ -253,6 +245,19 @@ def draw(
 
 
 EDGE_LABELS = (False, True, "rule", "number")
+
+
+def new_digraph(rankdir: str, scale: float, size: str | None, dpi: float | None) -> graphviz.Digraph:
+    """An empty picture with the house style: Helvetica, grey edges, every size times ``scale``."""
+    graph_attr = {"rankdir": rankdir, "bgcolor": "white"}
+    if size is not None:
+        graph_attr["size"] = _checked_size(size)
+    if dpi is not None:
+        graph_attr["dpi"] = f"{as_number(dpi, 'dpi', 10, 1200):g}"
+    return graphviz.Digraph(graph_attr=graph_attr,
+                            node_attr={"fontname": "Helvetica", "fontsize": f"{11 * scale:g}", "penwidth": f"{scale:g}"},
+                            edge_attr={"color": "#495057", "arrowsize": f"{0.7 * scale:g}", "fontname": "Helvetica",
+                                       "fontsize": f"{10 * scale:g}", "penwidth": f"{scale:g}"})
 
 
 def value_label(name: str, data: str, grad: str, op: str | None = None) -> str:
@@ -498,15 +503,8 @@ def draw_tensors(root: Value, digits: int = 4, rankdir: str = "TB", scale: float
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be one of auto, LR, TB, RL, BT, got {rankdir!r}")
     as_number(scale, "scale", 0.1, 10)
-    graph_attr = {"rankdir": rankdir, "bgcolor": "white"}
-    if size is not None:
-        graph_attr["size"] = _checked_size(size)
-    if dpi is not None:
-        graph_attr["dpi"] = f"{as_number(dpi, 'dpi', 10, 1200):g}"
-    dot = graphviz.Digraph(graph_attr=graph_attr,
-                           node_attr={"fontname": "Helvetica", "fontsize": f"{11 * scale:g}", "penwidth": f"{scale:g}"},
-                           edge_attr={"color": "#495057", "arrowsize": f"{0.7 * scale:g}", "fontname": "Helvetica",
-                                      "fontsize": f"{10 * scale:g}", "penwidth": f"{scale:g}", "fontcolor": "#1864ab"})
+    dot = new_digraph(rankdir, scale, size, dpi)
+    dot.edge_attr["fontcolor"] = "#1864ab"  # the rules on the edges
     with scratch_grads(root):
         root.backward()
         graph = tensor_graph(root)
