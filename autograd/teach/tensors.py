@@ -90,8 +90,8 @@ def tensor_graph(root: Value) -> TensorGraph:
     position = {id(node): k for k, node in enumerate(order)}
     found: dict[int, TensorOp] = {}
     for node in order:
-        record = made_by(node)
-        if record is not None and id(node) in record.ids:
+        record = made_by(node)  # an op's inner nodes are reached only through its outputs: either finds it
+        if record is not None:
             found.setdefault(id(record), record)
     tensors: dict[int, Tensor] = {}
     stack = list(found.values())
