@@ -446,7 +446,8 @@ def element_lines(graph: TensorGraph, by_tensor: dict[int, TensorRule], element:
              "each the product of the local derivatives ∂ along it"]
     names = element_names(graph)
     fmt = lambda x: format_number(x, digits)
-    ends = _loss_inputs(graph)
+    above = _depends_on(graph.root, node)
+    ends = [end for end in _loss_inputs(graph) if end in above]
     found: list[tuple[GraphPath, Value | None]]
     try:
         if ends:  # up to the loss's input, then its gradient there: the loss's inner nodes are one factor
@@ -474,6 +475,15 @@ def element_lines(graph: TensorGraph, by_tensor: dict[int, TensorRule], element:
         matrix = f" = ({rule.rule.partition(' = ')[2]}){_index_text(tensor.shape, k)} = {fmt(flatten(rule.value)[k])}"
     lines.append(f"  d{root}/d{entry} = {fmt(total)} ({len(found)} path{'s' if len(found) != 1 else ''}){matrix}")
     return lines
+
+
+def _depends_on(root: Value, leaf: Value) -> set[Value]:
+    """The nodes under ``root`` computed from ``leaf`` (``leaf`` among them): one pass, leaves first."""
+    found = {leaf}
+    for node in reversed(topological_order(root)):
+        if node not in found and any(parent in found for parent in edges(node)[0]):
+            found.add(node)
+    return found
 
 
 def _loss_inputs(graph: TensorGraph) -> list[Value]:
