@@ -587,7 +587,7 @@ class TensorQuiz:
         >>> q.answer("W", [[2.0], [4.0]]).correct, q.answer("W[2,1]", 4.0).correct
         (True, True)
         >>> print(q.answer("W", [[2.0], [5.0]]))
-        not quite. dL/dW = Xᵀ · dL/d(X @ W): 1 of 2 entries off, first W[2,1]. dL/dW[2,1] = dL/d((X @ W)[1,1]) * d((X @ W)[1,1])/dW[2,1] = 2.0 * 2.0 = ?   (the rule: d dot(...)/dW[2,1] = X[1,2])
+        not quite. dL/dW = Xᵀ · dL/d(X @ W): 1 of 2 entries off, first W[2,1]. dL/dW[2,1] = dL/d((X @ W)[1,1]) · ∂((X @ W)[1,1])/∂W[2,1] = 2.0 · 2.0 = ?   (the rule: ∂dot(...)/∂W[2,1] = X[1,2])
         """
         if name not in self._rules:
             if not any(name in names for names in self._elements.values()):
