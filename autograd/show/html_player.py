@@ -60,8 +60,10 @@ def player_data(root: Value, digits: int = 4, layout: str | None = None, **draw_
     if view != "scalar":
         if view != "tensor":
             raise ValueError(f"view must be 'scalar' (a step per node) or 'tensor' (a step per tensor op), got {view!r}")
-        layout = (lambda dot: {"svg": svg_of(dot)}) if shutil.which("dot") else (lambda dot: {"dot": dot.source})
-        return tensor_player_data(root, digits, draw_options.get("scale", 1.3), layout)
+        _layout(layout)  # checked as for the scalar view
+        here = layout == "dot" or (layout is None and shutil.which("dot") is not None)
+        arrange = (lambda dot: {"svg": svg_of(dot)}) if here else (lambda dot: {"dot": dot.source})
+        return tensor_player_data(root, digits, draw_options.get("scale", 1.3), arrange)
     collapse, sample = draw_options.pop("collapse", None), draw_options.pop("sample", None)
     if collapse is None:  # counted first: a training step's loss is refused in milliseconds, not seconds
         count, most = len(topological_order(root)), draw_options.get("max_nodes", MAX_NODES)
