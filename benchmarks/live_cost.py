@@ -25,7 +25,9 @@ from nn.optim import SGD, LinearLR  # noqa: E402
 
 EPOCHS = 60
 RUNS = 3
-LIMIT = 0.10  # issue 22 item 7: the live plot costs at most this share of training time
+# issue 22 item 7: the live plot costs at most a tenth of training time; the widget, which ends
+# on the player of a sample (costly to build), keeps to a fifth (nn.training.WIDGET_SHARE)
+LIMIT = {"live": 0.10, "widget": 0.20}
 
 
 class _Handle:
@@ -92,7 +94,7 @@ def main() -> None:
     print(f"{'watching':<10}{'epoch (ms)':>12}{'redraws':>9}{'redrawing (ms/epoch)':>22}{'its share':>11}")
     for name, row in results.items():
         share = row["redraw_s"] / plain
-        verdict = "" if name == "plain" else ("  ok" if share <= LIMIT else f"  over {LIMIT:.0%}")
+        verdict = "" if name == "plain" else ("  ok" if share <= LIMIT[name] else f"  over {LIMIT[name]:.0%}")
         print(f"{name:<10}{row['epoch_s'] * 1000:>12.1f}{row['redraws']:>9g}{row['redraw_s'] * 1000:>22.2f}"
               f"{share:>11.1%}{verdict}")
     print("its share: the time the redraws took (timed by the throttle) over the plain epoch's time")

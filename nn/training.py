@@ -129,8 +129,8 @@ def fit(
     time, and once at the end (in a terminal the progress bar stays).
     ``widget=w`` (an ``autograd.widget``, shown in the notebook) draws the loss graph of the
     sample with the largest loss (of the first 32) with its current data and grads, each edge as wide as the gradient it carries back
-    and coloured by its sign, beside the loss curve: redrawn as ``live`` is, and at the end as
-    the player of that sample's backward pass.
+    and coloured by its sign, beside the loss curve: redrawn at most 4 times a second, within a
+    fifth of the training time, and at the end as the player of that sample's backward pass.
     ``compile=True`` compiles one sample's loss to plain Python once (``autograd.compile``)
     and runs every step from that code: the same steps (to 1e-12), about 3.4x faster an epoch,
     accuracy included (the code returns the model's outputs too); for every named loss.
@@ -161,7 +161,7 @@ def fit(
     throttle = live_plot.Throttle()
     if widget is not None and not callable(getattr(widget, "show_training", None)):
         raise TypeError(f"widget= takes a notebook widget made by autograd.widget(), got {type(widget).__name__}")
-    watch = live_plot.Throttle(final=WIDGET_FINAL_COST)
+    watch = live_plot.Throttle(share=WIDGET_SHARE, final=WIDGET_FINAL_COST)
 
     def show_sample(final: bool = False) -> None:
         k = _worst_sample(model, X, targets, loss_fn)
@@ -267,8 +267,11 @@ def _output_count(model: Module, x: Sequence[float]) -> int:
 
 
 # The widget's last redraw builds the player (every step's math and code, each box's picture):
-# about 7 times a redraw while training, measured on the moons network (benchmarks/live_cost.py).
-WIDGET_FINAL_COST = 8.0
+# 7 to 14 times a redraw while training, measured on the moons network (benchmarks/live_cost.py).
+WIDGET_FINAL_COST = 12.0
+# Within a tenth of the time, the player at the end would leave no redraw while a short run trains:
+# the widget may take a fifth (a plot of numbers keeps to a tenth).
+WIDGET_SHARE = 0.2
 
 
 def _worst_sample(model: Module, X: Sequence[Sequence[float]], targets: Sequence, loss_fn: Callable,
