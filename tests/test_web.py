@@ -238,6 +238,14 @@ def test_bad_and_hostile_input_gives_the_cli_error_line_as_text(page) -> None:
 
 
 @pytest.mark.browser
+def test_a_run_past_its_time_stops_the_engine_and_a_fresh_one_takes_the_next(page) -> None:
+    stopped, after = call(page, "(async () => [await window.chainrule.run('x*2', {x: 1}, {seconds: 0.001}),"
+                                "                await window.chainrule.run('x*3', {x: 1})])()")
+    assert stopped == {"error": "the engine took longer than 0.001 s on this expression and was stopped; try a smaller one"}
+    assert after["gradients"] == {"x": 3.0}
+
+
+@pytest.mark.browser
 def test_the_page_shows_the_steps_the_quiz_with_hints_the_math_and_the_code(page) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys

@@ -6,14 +6,16 @@
  * API, for the tests and for a teacher who embeds the page:
  *   window.chainrule.ready                  a Promise, resolved when the engine has loaded
  *   await window.chainrule.run(expr, {x: 2})   exactly what `chainrule explain EXPR x=2 --json` prints,
- *                                            as an object (bad input: {error: "<one line>"}); also shows it
+ *                                            as an object (bad input: {error: "<one line>"}); also shows it.
+ *                                            A third argument {seconds: 15} bounds the time: past it the
+ *                                            engine's worker is stopped (the tab never freezes) and reloaded
  *   window.chainrule.phases                 once ready: when each part of the engine had loaded (s from the worker's start)
  * The state is in the URL fragment: index.html#expr=tanh(x*w%20%2B%20b)&x=2&w=-3&b=6.88
  * Every text from a learner is written with textContent: a label or an expression never becomes markup.
  */
 "use strict";
 (function () {
-  const LIMIT_MS = 15000;  // past this the worker is stopped and a fresh one started
+  const LIMIT_SECONDS = 15;  // past this the worker is stopped and a fresh one started (run's third argument)
   const $ = id => document.getElementById(id);
   const form = $("cr-form"), exprInput = $("cr-expr"), valuesInput = $("cr-values"), runButton = $("cr-run");
   const status = $("cr-status"), errorLine = $("cr-error"), share = $("cr-share");
@@ -47,16 +49,16 @@
   });
 
   let queue = Promise.resolve();
-  function ask(expression, values) {  // -> {json, view} from the worker, or an error after LIMIT_MS
+  function ask(expression, values, seconds) {  // -> {json, view} from the worker, or an error after `seconds`
     const job = queue.then(() => loaded).then(() => new Promise(resolve => {
       const id = ++requests;
       const timer = setTimeout(() => {
         waiting.delete(id);
         worker.terminate();
         spawn();
-        resolve({json: JSON.stringify({error: "the engine took longer than " + LIMIT_MS / 1000 +
+        resolve({json: JSON.stringify({error: "the engine took longer than " + seconds +
                                               " s on this expression and was stopped; try a smaller one"}), view: null});
-      }, LIMIT_MS);
+      }, seconds * 1000);
       waiting.set(id, reply => { clearTimeout(timer); resolve(reply); });
       worker.postMessage({id, expression, values});
     }));
@@ -79,8 +81,8 @@
   }
   const typeOf = v => v === null ? "null" : Array.isArray(v) ? "a list" : typeof v;
 
-  async function run(expression, values = {}) {
-    const reply = checked(expression, values) || await ask(expression, values);
+  async function run(expression, values = {}, {seconds = LIMIT_SECONDS} = {}) {
+    const reply = checked(expression, values) || await ask(expression, values, seconds);
     show(expression, reply);
     const result = JSON.parse(reply.json);
     if (!("error" in result)) {  // the form and the address show what ran (a link to it is the exercise)
