@@ -70,7 +70,7 @@ def test_scale_size_and_dpi_for_slides(tmp_path):
     assert width(big) > 3 * width(small)
     with pytest.raises(ValueError, match="size is Graphviz's"):
         draw(o, size="big")
-    with pytest.raises(ValueError, match="scale must be a number from 0.1 to 10"):
+    with pytest.raises(ValueError, match="scale must be a finite number from 0.1 to 10"):
         draw(o, scale=0)
 
 

@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..engine.arguments import check_int
+from ..engine.arguments import check_int, check_real
 from ..engine.files import write_atomically, write_target
 from ..engine.graph import scratch_grads
 from ..engine.steps import backward_steps
 from ..engine.value import Value
 from ..teach.naming import node_names
-from .drawing import as_number, draw, run_dot
+from .drawing import draw, run_dot
 
 MAX_WIDTH = 1920  # 1920x1080 at most: a projector's full HD
 MIN_WIDTH = 640
@@ -56,7 +56,7 @@ def animate(root: Value, path: str | os.PathLike, seconds_per_step: float = 2.5,
         raise ValueError(f"animate writes a .gif file; got {path.name!r} (name it like backprop.gif)")
     if not isinstance(root, Value):
         raise TypeError(f"animate needs the Value at the top of a graph, got {type(root).__name__}")
-    seconds = as_number(seconds_per_step, "seconds_per_step", 0.2, 60)
+    seconds = check_real(seconds_per_step, "seconds_per_step", 0.2, 60)
     if isinstance(width, bool) or not isinstance(width, int) or not MIN_WIDTH <= width <= MAX_WIDTH:
         raise ValueError(f"width is the frame's width in pixels, a whole number from {MIN_WIDTH} to {MAX_WIDTH}; "
                          f"got {width!r}")

@@ -145,7 +145,7 @@ def draw(
         raise ValueError(f"rankdir must be one of auto, LR, TB, RL, BT, got {rankdir!r}")
     if edge_labels not in EDGE_LABELS:
         raise ValueError(f"edge_labels must be one of {', '.join(map(repr, EDGE_LABELS))}, got {edge_labels!r}")
-    as_number(scale, "scale", 0.1, 10)
+    check_real(scale, "scale", 0.1, 10)
     if ops not in ("nodes", "inline"):
         raise ValueError(f"ops must be 'nodes' (a circle per op) or 'inline' (the op inside its box), got {ops!r}")
     if wrap is not None and (not isinstance(wrap, int) or isinstance(wrap, bool) or not 1 <= wrap <= 50):
@@ -253,7 +253,7 @@ def new_digraph(rankdir: str, scale: float, size: str | None, dpi: float | None)
     if size is not None:
         graph_attr["size"] = _checked_size(size)
     if dpi is not None:
-        graph_attr["dpi"] = f"{as_number(dpi, 'dpi', 10, 1200):g}"
+        graph_attr["dpi"] = f"{check_real(dpi, 'dpi', 10, 1200):g}"
     return graphviz.Digraph(graph_attr=graph_attr,
                             node_attr={"fontname": "Helvetica", "fontsize": f"{11 * scale:g}", "penwidth": f"{scale:g}"},
                             edge_attr={"color": "#495057", "arrowsize": f"{0.7 * scale:g}", "fontname": "Helvetica",
@@ -392,12 +392,6 @@ def _checked_size(size: str) -> str:
     return size.strip()
 
 
-def as_number(value: object, what: str, lo: float, hi: float) -> float:
-    if not isinstance(value, (int, float)) or not lo <= value <= hi:
-        raise ValueError(f"{what} must be a number from {lo:g} to {hi:g}, got {value!r}")
-    return float(value)
-
-
 def _op_label(node: Value, digits: int) -> str:
     """The op node's text: the symbol, with a constant on its side (``* 3``, ``1 -``) or its parameters."""
     params = operands(node)[1]
@@ -502,7 +496,7 @@ def draw_tensors(root: Value, digits: int = 4, rankdir: str = "TB", scale: float
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be one of auto, LR, TB, RL, BT, got {rankdir!r}")
-    as_number(scale, "scale", 0.1, 10)
+    check_real(scale, "scale", 0.1, 10)
     dot = new_digraph(rankdir, scale, size, dpi)
     dot.edge_attr["fontcolor"] = "#1864ab"  # the rules on the edges
     with scratch_grads(root):
