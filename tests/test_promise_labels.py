@@ -34,7 +34,7 @@ labels = st.one_of(
 )
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
-TRIED = {"graphs": 0}
+TRIED = {"text, code, LaTeX, MathML": 0, "DOT, SVG, player HTML": 0}
 
 
 def graph(a: str, b: str, c: str) -> tuple[Value, list[Value]]:
@@ -49,7 +49,7 @@ def graph(a: str, b: str, c: str) -> tuple[Value, list[Value]]:
 @given(a=labels, b=labels, c=labels)
 def test_hostile_labels_in_text_code_latex_and_mathml(a, b, c):
     root, inputs = graph(a, b, c)
-    TRIED["graphs"] += 1
+    TRIED["text, code, LaTeX, MathML"] += 1
     text = str(explain(root))
     lines = text.splitlines()
     edges = sum(len(node.parents) for node in _nodes(root))
@@ -70,6 +70,7 @@ def test_hostile_labels_in_text_code_latex_and_mathml(a, b, c):
 def test_hostile_labels_in_dot_svg_and_the_players_html(a, b, c, tmp_path_factory):
     dot = require_program("dot", "apt-get install graphviz")
     root, _ = graph(a, b, c)
+    TRIED["DOT, SVG, player HTML"] += 1
     source = draw(root).source
     svg = subprocess.run([dot, "-Tsvg"], input=source.encode(), capture_output=True, timeout=60)
     assert svg.returncode == 0, svg.stderr[-300:]
