@@ -22,6 +22,7 @@ from typing import Any
 import autograd
 import nn
 from autograd import Value
+from autograd import tensor
 from nn import data, losses, optim
 
 SECONDS = 30  # per call: anything longer is a hang (generous: the machine may be busy)
@@ -51,7 +52,7 @@ SKIPPED = {
 
 # Parameter names whose messages may say the thing's role instead of the parameter's name.
 SAID_AS = {
-    "data": ("Value",), "f": ("function",), "fn": ("op", "function"), "forward": ("forward",),
+    "data": ("Value", "Tensor"), "f": ("function",), "fn": ("op", "function"), "forward": ("forward",),
     "outputs": ("output",), "inputs": ("input",), "parameters": ("parameters", "Values"),
     "probabilities": ("probabilit",), "batch_logits": ("logits", "softmax"), "scores": ("hinge", "score"),
     "predictions": ("prediction",), "logits": ("logit",), "targets": ("target",), "labels": ("label",),
@@ -97,6 +98,11 @@ GOOD_FOR: dict[str, dict[str, Callable[[Path], Any]]] = {
     "write_player": {"path": lambda tmp: tmp / "out.html"},
     "fit": {"progress": lambda tmp: False, "epochs": lambda tmp: 2},
     "write_atomically": {"data": lambda tmp: b"bytes"},
+    "autograd.tensor.Tensor": {"data": lambda tmp: [[1.0, 2.0], [3.0, 4.0]]},
+    "autograd.tensor.mse": {"pred": lambda tmp: tensor.Tensor([0.5, 0.25]), "y": lambda tmp: [1.0, 0.0]},
+    "autograd.tensor.bce": {"p": lambda tmp: tensor.Tensor([0.5, 0.25]), "y": lambda tmp: [1.0, 0.0]},
+    "autograd.tensor.softmax_cross_entropy": {"logits": lambda tmp: tensor.Tensor([[1.0, 2.0]]),
+                                              "targets": lambda tmp: [1]},
 }
 
 
@@ -106,7 +112,8 @@ def public_callables() -> Iterator[tuple[str, Callable[..., Any]]]:
     spaces = [("autograd", autograd, autograd.__all__), ("nn", nn, nn.__all__),
               ("nn.optim", optim, [n for n in vars(optim) if not n.startswith("_")]),
               ("nn.losses", losses, [n for n in vars(losses) if not n.startswith("_")]),
-              ("nn.data", data, [n for n in vars(data) if not n.startswith("_")])]
+              ("nn.data", data, [n for n in vars(data) if not n.startswith("_")]),
+              ("autograd.tensor", tensor, tensor.__all__)]
     probe = Value(0.5, "v")
     for name in dir(Value):  # the methods of a Value: x.clamp(lo, hi), x.leaky_relu(slope), x.backward(grad)...
         if not name.startswith("_") and callable(getattr(probe, name)) and name not in SKIPPED:
@@ -156,7 +163,7 @@ def _walk_cases(tmp: Path) -> Iterator[tuple[str, Callable[..., Any], dict[str, 
                       if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name != "self"]
         base: dict[str, Any] = {}
         graph = _graph()
-        overrides = GOOD_FOR.get(label.rpartition(".")[2], {})
+        overrides = GOOD_FOR.get(label, GOOD_FOR.get(label.rpartition(".")[2], {}))
         for p in parameters:
             if p.name in ("root", "output", "outputs"):
                 base[p.name] = graph[0]

@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .arguments import check_sequence
 from .formatting import format_constant
 from .graph import edges
 from .ops import BY_NAME, TABLE, Op, binding
@@ -452,9 +453,12 @@ for _op in UNARY:
 # ---- losses: each the mean over rows, one Value tagged as a tensor op ----
 
 def _targets(y: object, shape: Shape, what: str) -> list[float]:
-    flat, y_shape = _flat_shape(y.data if isinstance(y, Tensor) else y)
+    try:
+        flat, y_shape = _flat_shape(y.data if isinstance(y, Tensor) else y)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{what}: y (the targets) {error}") from None
     if y_shape != shape:
-        raise ValueError(f"{what} needs targets of the predictions' shape, got shapes {shape} and {y_shape}")
+        raise ValueError(f"{what} needs targets y of the predictions' shape, got shapes {shape} and {y_shape}")
     return [x.data if isinstance(x, Value) else as_float(x, f"{what} target") for x in flat]
 
 
@@ -464,7 +468,7 @@ def mse(pred: Tensor, y: object) -> Value:
     >>> mse(Tensor([1.0, 3.0]), [0.0, 1.0]).data
     2.5
     """
-    _need_tensor(pred, "mse")
+    _need_tensor(pred, "mse", "pred")
     targets = _targets(y, pred.shape, "mse")
     loss = Value.sum([(p - t) ** 2 for p, t in zip(pred._flat, targets)]) / len(targets)
     loss.label = "L"
@@ -477,7 +481,7 @@ def bce(p: Tensor, y: object) -> Value:
     >>> round(bce(Tensor([0.8, 0.4]), [1.0, 0.0]).data, 6)
     0.366985
     """
-    _need_tensor(p, "bce")
+    _need_tensor(p, "bce", "p")
     targets = _targets(y, p.shape, "bce")
     terms = []
     for k, (q, t) in enumerate(zip(p._flat, targets)):
@@ -502,7 +506,9 @@ def softmax_cross_entropy(logits: Tensor, targets: Sequence[int]) -> Value:
     >>> round(softmax_cross_entropy(Tensor([[2.0, 0.0], [0.0, 0.0]]), [0, 1]).data, 6)
     0.410038
     """
-    _need_tensor(logits, "softmax_cross_entropy")
+    _need_tensor(logits, "softmax_cross_entropy", "logits")
+    if not isinstance(targets, Tensor):
+        check_sequence(targets, "targets", "class indices, one per row")
     if len(logits.shape) != 2:
         raise ValueError(f"softmax_cross_entropy needs 2-D logits (one row per example), got shape {logits.shape}")
     n, m = logits.shape
@@ -524,9 +530,9 @@ def softmax_cross_entropy(logits: Tensor, targets: Sequence[int]) -> Value:
     return _scalar_result(loss, "softmax_cross_entropy", (logits, classes))
 
 
-def _need_tensor(x: object, what: str) -> None:
+def _need_tensor(x: object, what: str, name: str) -> None:
     if not isinstance(x, Tensor):
-        raise TypeError(f"{what} needs a Tensor of predictions, got {type(x).__name__}")
+        raise TypeError(f"{what} needs a Tensor of predictions ({name}), got {type(x).__name__}")
 
 
 # ---- the rules: each kind of tensor op, its rule per input and that rule on floats ----
