@@ -21,8 +21,7 @@ from typing import Any
 
 import autograd
 import nn
-from autograd import Value
-from autograd import tensor
+from autograd import Value, tensor
 from nn import data, losses, optim
 
 SECONDS = 30  # per call: anything longer is a hang (generous: the machine may be busy)
