@@ -39,6 +39,8 @@ from .drawing import MAX_NODES, PAGE_IDS, GraphTooLargeError, dot_source, svg_of
 from .tensor_player import tensor_player_data
 
 if TYPE_CHECKING:
+    from importlib.abc import Traversable  # for the checker only: Python 3.14 (Pyodide) no longer has it
+
     from ..engine.value import Value
 
 
@@ -125,8 +127,12 @@ def _layout(layout: str | None = None) -> Callable[..., dict[str, str]]:
 
 def _viz_script() -> str:
     """The vendored Graphviz-WASM script (it embeds its WebAssembly), or '' when it was not fetched."""
-    viz = resources.files(__package__).joinpath(VIZ)
-    return viz.read_text(encoding="utf-8") if viz.is_file() else ""
+    return _viz_file().read_text(encoding="utf-8") if _viz_file().is_file() else ""
+
+
+def _viz_file() -> Traversable:
+    """Where ``make vendor`` puts Graphviz-WASM in the package."""
+    return resources.files(__package__).joinpath(VIZ)
 
 
 # How the player draws unless told otherwise: each edge's rule; fonts grow faster than the gaps
@@ -191,6 +197,11 @@ def player(root: Value, digits: int = 4, title: str | None = None, quiz: bool = 
     a network's loss opens as one box per neuron or layer; clicking a box (or Tab and Enter)
     opens its own picture and steps through the chain rule inside it; Escape goes back.
 
+    Graphviz's ``dot`` lays the graph out; without it, the page carries the graph as DOT and
+    Graphviz compiled to WebAssembly (fetched into the package by ``make vendor``) to lay it
+    out in the browser, still one file that requests nothing. Without either, a
+    ``RuntimeError`` says how to get one.
+
     >>> from autograd import Value
     >>> x = Value(2.0, "x"); y = (x * 3).tanh(); y.label = "y"
     >>> view = player(y)
@@ -204,7 +215,7 @@ def player(root: Value, digits: int = 4, title: str | None = None, quiz: bool = 
                          "autograd.quiz(root, view='tensor'), or pass quiz=True or view='tensor', not both")
     if quiz and draw_options.get("collapse") is not None:
         raise ValueError("a quiz asks for every node's gradient, so it cannot collapse them: pass quiz=True or collapse=, not both")
-    if shutil.which("dot") is None and not _viz_script():
+    if shutil.which("dot") is None and not _viz_file().is_file():
         raise RuntimeError("the player needs Graphviz to lay out its graph: install the dot program "
                            "('apt-get install graphviz' or 'brew install graphviz'), or put Graphviz compiled to "
                            "WebAssembly into the package with 'make vendor' (tools/fetch-vendor), which the page "

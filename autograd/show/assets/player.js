@@ -216,6 +216,7 @@ function mountPlayer(root, data) {
   // ---- quiz: each answer judged here, offline, as autograd.quiz judges it ----
   function startQuiz(questions) {
     stepping.forEach(e => e.hidden = true);
+    stepArea.hidden = true;  // answered, not stepped: the graph gets the room
     const panel = $("quiz");
     panel.hidden = false;
     const score = document.createElement("div");
