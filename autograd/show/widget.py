@@ -32,7 +32,7 @@ def widget(root: Value | None = None, digits: int = 4, **draw_options: Any) -> W
     left out for a widget that ``fit`` fills.
 
     Without anywidget installed this warns and returns the static picture (``draw``); shown
-    where no widget can run (a terminal, a notebook exported to HTML), the widget says so and
+    where no widget can run (a terminal, a front end without a widget manager), the widget says so and
     shows the static picture.
 
     >>> from autograd import Value

@@ -117,7 +117,7 @@ class Widget(anywidget.AnyWidget):
             self.send({"viz": source, "problem": problem})
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        """The widget's view, and for a host that cannot show it (an HTML export) the static picture
+        """The widget's view, and for a host that renders HTML but no widgets the static picture
         with a sentence saying so; the plain text says so too."""
         bundle = super()._repr_mimebundle_(**kwargs)
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})

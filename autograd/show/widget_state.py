@@ -157,7 +157,7 @@ def viz_source() -> tuple[str | None, str | None]:
 
 
 def fallback_bundle(root: Value | None, digits: int, draw_options: dict) -> dict[str, str]:
-    """What a notebook shows where the widget cannot run (a terminal, an HTML export): a sentence
+    """What a notebook shows where the widget cannot run (a terminal, a front end without widgets): a sentence
     saying so, and the static picture (SVG from ``dot``, else the text tree).
 
     >>> from autograd import Value
