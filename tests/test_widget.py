@@ -371,3 +371,14 @@ def test_in_jupyterlab_next_sends_a_gradient_into_the_page_and_the_kernel_sees_i
         raise
     finally:
         driver.quit()
+
+
+def test_the_front_end_is_the_players_own_script_and_files():
+    from autograd.show import assets
+
+    assert Widget._esm.startswith(assets.read("player.js")) and Widget._esm.rstrip().endswith("export default {render};")
+    assert Widget._esm.count("function mountPlayer(") == 1  # reused, not copied
+    view = Widget()
+    for part in ("cw-main", "cw-side", "cw-sum", "cw-curve", "cw-legend"):
+        assert f'class="{part}' in view.markup
+    assert 'class="chainrule-player"' in view.player_markup and "{{" not in view.player_markup
