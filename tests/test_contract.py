@@ -169,7 +169,8 @@ def test_fit_redraws_the_widget_at_most_four_times_a_second_and_once_at_the_end(
     w.show_training = counted  # type: ignore[method-assign]
     X, y = data.make_moons(24, noise=0.1, seed=0)
     start = time.monotonic()
-    history = fit(MLP(2, [4, 1], seed=0), X, y, epochs=60, progress=False, widget=w)
+    model = MLP(2, [4, 1], seed=0)
+    history = fit(model, X, y, epochs=60, progress=False, widget=w)
     elapsed = time.monotonic() - start
     assert [final for _, final in redraws].count(True) == 1 and redraws[-1][1]
     during = [t for t, final in redraws if not final]
@@ -177,6 +178,11 @@ def test_fit_redraws_the_widget_at_most_four_times_a_second_and_once_at_the_end(
     assert all(b - a >= 0.25 - 1e-3 for a, b in zip(during, during[1:]))  # never two within a quarter second
     assert w.curve == history.loss and len(w.curve) == 60  # the loss curve, one point an epoch
     assert w.steps > 0  # ends on the player of the sample it shows
+    # that sample's graph (collapsed by neuron, each box's own picture inside) with the current data
+    drawn = json.dumps(w.graph, ensure_ascii=False)
+    for _, parameter in model.named_parameters():
+        shown = f"<b>{parameter.label}</b></td><td>│</td><td>data {parameter.data:.4g}</td>"
+        assert shown in drawn, parameter
 
 
 # ---- Teaching that a careful teacher accepts ---------------------------------------------------
@@ -241,6 +247,7 @@ def test_quiz_answers_are_diagnosed_by_the_first_mistake_they_match_in_the_docum
             feedback = test.answer("x", value)
             assert not feedback.correct and feedback.mistake == mistake, (mistake, value)
     assert test.answer("x", 100.0).mistake == "unknown"
+    assert test.answer("x", 3.0 * (1 + 1e-4)).mistake == "no_upstream"  # within the quiz's 4 significant digits
     found = list(test.mistakes("x"))
     assert found == [m for m in MISTAKE_IDS if m in found] and set(by_hand) <= set(found)
     said = {m: str(test.answer("x", by_hand[m][0])) for m in by_hand}
@@ -317,7 +324,12 @@ def test_export_every_format_states_each_input_as_name_equals_value(tmp_path: Pa
         assert main([*EXPORT, "--format", fmt, "--out", str(out)]) == 0
         if fmt == "moodle":
             questions = ET.parse(out).getroot().findall("question[@type='numerical']")
-            assert all(q.find("tolerance") is not None or q.find("answer/tolerance") is not None for q in questions)
+            for q in questions:  # a numerical question with a tolerance, the chain rule as its feedback
+                name = (q.findtext("name/text") or "").split(",")[0]  # "df/dx, variant 1"
+                right = q.find("answer[@fraction='100']")
+                assert right is not None and float(right.findtext("tolerance") or 0) > 0
+                feedback = q.findtext("generalfeedback/text") or ""
+                assert f"{name} = df/d" in feedback and "∂" in feedback, feedback
             texts[fmt] = [q.findtext("questiontext/text") or "" for q in questions]
         elif fmt == "gift":
             texts[fmt] = [line for line in out.read_text().splitlines() if line.startswith("::")]
