@@ -178,6 +178,13 @@ def check_options(args: argparse.Namespace) -> None:
             write_target(path)
         except WriteError as error:
             raise UsageError(f"--{option}: {error}") from None
+    if args.svg or args.png:  # Graphviz draws them: say it is missing before the explanation prints
+        from .show.drawing import dot_program
+
+        try:
+            dot_program()
+        except RuntimeError as error:
+            raise UsageError(str(error)) from None
 
 
 def run_explain(args: argparse.Namespace) -> int:

@@ -391,3 +391,12 @@ def test_a_5000_character_label_draws_in_the_player_as_in_render(tmp_path):
     y.backward()
     page = write_player(y, tmp_path / "long.html").read_text(encoding="utf-8")
     assert "w" * 59 in page and "w" * 61 not in page  # the name is cut at 60 characters, with …
+
+
+def test_no_graphviz_is_said_before_any_output_with_exit_2(capsys, monkeypatch):
+    pytest.importorskip("graphviz")
+    from autograd.show import drawing
+
+    monkeypatch.setattr(drawing.shutil, "which", lambda name: None)
+    status, out, err = _cli(capsys, "explain", "x*2", "x=1", "--svg", "graph.svg")
+    assert (status, out) == (2, "") and "dot program is not installed" in err and len(err.splitlines()) == 1

@@ -427,12 +427,7 @@ def render(root: Value, path: str | os.PathLike, timeout: float = 60.0, **draw_o
 
 def run_dot(source: str, fmt: str, timeout: float = 60.0) -> bytes:
     """Graphviz's ``dot`` run on ``source``; clear errors when it is missing, fails or hangs."""
-    exe = shutil.which("dot")
-    if exe is None:
-        raise RuntimeError(
-            "Graphviz's dot program is not installed: install it with 'apt-get install graphviz' "
-            "(Debian/Ubuntu) or 'brew install graphviz' (macOS), or write a .dot file instead"
-        )
+    exe = dot_program()
     try:
         done = subprocess.run([exe, f"-T{fmt}"], input=source.encode(), capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -440,6 +435,17 @@ def run_dot(source: str, fmt: str, timeout: float = 60.0) -> bytes:
     if done.returncode != 0:
         raise RuntimeError(f"Graphviz failed: {done.stderr.decode(errors='replace').strip()[:500]}")
     return done.stdout
+
+
+def dot_program() -> str:
+    """The path of Graphviz's ``dot``; a ``RuntimeError`` that says how to install it when it is missing."""
+    exe = shutil.which("dot")
+    if exe is None:
+        raise RuntimeError(
+            "Graphviz's dot program is not installed: install it with 'apt-get install graphviz' "
+            "(Debian/Ubuntu) or 'brew install graphviz' (macOS), or write a .dot file instead"
+        )
+    return exe
 
 
 NOTEBOOK_MAX_NODES = 200  # past this a picture inline says less than the text
