@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import autograd
@@ -109,7 +109,9 @@ def trees(draw, depth=4):
             return leaf
         kind = draw(st.sampled_from(["+", "*", "-", "tanh", "sin", "exp", "const"]))
         if kind in ("tanh", "sin", "exp"):
-            return getattr(grow(level - 1), kind)()
+            operand = grow(level - 1)
+            assume(kind != "exp" or operand.data < 700)  # exp of exp of ... overflows: no tree to test
+            return getattr(operand, kind)()
         if kind == "const":
             return grow(level - 1) * draw(st.floats(-3.0, 3.0))
         left, right = grow(level - 1), grow(level - 1)
@@ -124,6 +126,7 @@ def trees(draw, depth=4):
 def test_on_a_tree_both_broken_passes_give_the_true_gradients(tree):
     root, leaves = tree
     root.backward()
+    assume(all(math.isfinite(node.grad) for node in autograd.topological_order(root)))  # inf * 0 is no gradient
     for bug in lab.BUGS:
         grads = lab.backward(root, bug)
         for node in autograd.topological_order(root):
