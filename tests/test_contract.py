@@ -382,3 +382,21 @@ def test_animate_frames_are_1920x1080_at_most_16_9_forward_first_then_one_per_st
         buffer = io.BytesIO()
         gif.convert("RGB").save(buffer, "PNG")
         Path(shots, "animate-step-1.png").write_bytes(buffer.getvalue())
+
+
+def test_export_draws_every_value_inside_its_range_or_says_the_range_holds_none(tmp_path: Path,
+                                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A range whose ends have more than 2 decimals: each value, rounded to 2 decimals, still lies
+    in it (0.004:0.03 gives 0.01 to 0.03, never 0.0); one that holds no such number is refused
+    (1.001:1.004 used to give x = 1.0)."""
+    out = tmp_path / "narrow.txt"
+    assert main(["export", "x*w", "x=0.004:0.03", "w=1:2", "--students", "20", "--seed", "3", "--format", "gift",
+                 "--out", str(out)]) == 0
+    stems = [line for line in out.read_text().splitlines() if line.startswith("::")]
+    xs = {float(line.split("x \\= ")[1].split(",")[0]) for line in stems}
+    assert xs and all(0.01 <= x <= 0.03 for x in xs), xs
+    capsys.readouterr()
+    assert main(["export", "x*w", "x=1.001:1.004", "w=1:2", "--format", "gift", "--out", str(tmp_path / "no.txt")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "the range of x is empty" in err and "2 decimals" in err
+    assert not (tmp_path / "no.txt").exists()

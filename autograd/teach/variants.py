@@ -98,11 +98,14 @@ def variants(expression: str, ranges: Mapping[str, tuple[float, float]], student
         raise VariantError(f"the number of students must be a whole number from 1 to {MAX_STUDENTS}, got {students!r}")
     names = names_in(parse_expression(expression))
     _check_ranges(names, ranges)
+    grids = {name: _grid(*ranges[name]) for name in names}
     rng = random.Random(seed)
     found: list[Variant] = []
     why = ""
     for _ in range(DRAWS_PER_VARIANT * students):
-        values = tuple((name, round(rng.uniform(*ranges[name]), 2)) for name in names)
+        # rounding may step just outside a range whose ends have more decimals: keep it inside
+        values = tuple((name, min(max(round(rng.uniform(*ranges[name]), 2), grids[name][0]), grids[name][1]))
+                       for name in names)
         answers, why = _key(expression, values)
         if answers is not None:
             found.append(Variant(len(found) + 1, expression, values, answers))
@@ -119,8 +122,18 @@ def _check_ranges(names: Sequence[str], ranges: Mapping[str, tuple[float, float]
     if unused:
         raise VariantError(f"{', '.join(unused)} {'is' if len(unused) == 1 else 'are'} not in the expression")
     for name, (lo, hi) in ranges.items():
-        if not (math.isfinite(lo) and math.isfinite(hi)) or round(lo, 2) > round(hi, 2):
-            raise VariantError(f"the range of {name} is empty or not finite: {lo:g}:{hi:g} (write LO:HI with LO <= HI)")
+        if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi or _grid(lo, hi)[0] > _grid(lo, hi)[1]:
+            raise VariantError(f"the range of {name} is empty or not finite: {lo:g}:{hi:g} (write LO:HI with LO <= HI, "
+                               "holding a number of 2 decimals: the values are rounded to 2 decimals)")
+
+
+def _grid(lo: float, hi: float) -> tuple[float, float]:
+    """The smallest and the largest number of 2 decimals from ``lo`` to ``hi``.
+
+    >>> _grid(0.004, 1.1), _grid(1.001, 1.004)[0] > _grid(1.001, 1.004)[1]
+    ((0.01, 1.1), True)
+    """
+    return math.ceil(round(lo * 100, 6)) / 100, math.floor(round(hi * 100, 6)) / 100
 
 
 def _key(expression: str, values: tuple[tuple[str, float], ...]) -> tuple[tuple[tuple[str, float], ...] | None, str]:
