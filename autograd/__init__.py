@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from .engine import labels as parameter_labels
 from .engine.arguments import check_int as check_int  # for nn's argument checks; not in __all__
 from .engine.arguments import check_real as check_real
 from .engine.arguments import check_sequence as check_sequence
@@ -110,6 +111,7 @@ __all__ = [
     "minimum",
     "mode_costs",
     "no_grad",
+    "parameter_labels",
     "nudge",
     "paths",
     "player",

@@ -15,7 +15,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from autograd import Value
+from autograd import Value, parameter_labels
 
 from .layers import MLP
 
@@ -90,7 +90,7 @@ def inspect(model: MLP, X: Sequence[Sequence[float]], loss: Callable[[list], Val
     total = loss(outputs) if loss is not None else Value.sum(outputs) * (1.0 / len(outputs))
     model.zero_grad()
     total.backward()
-    return Health([_layer_health(f"L{k + 1}", layer, per_layer[k]) for k, layer in enumerate(model.layers)])
+    return Health([_layer_health(parameter_labels.layer(k + 1), layer, per_layer[k]) for k, layer in enumerate(model.layers)])
 
 
 def _layer_health(name: str, layer, examples: list[list[Value]]) -> LayerHealth:
@@ -124,7 +124,7 @@ def update_ratios(before: dict[str, float], after: dict[str, float]) -> dict[str
     for name, value in after.items():
         if ".w." not in name:
             continue
-        layer = f"L{int(name.split('.')[1]) + 1}"
+        layer = parameter_labels.layer(int(name.split('.')[1]) + 1)
         old, new = layers.setdefault(layer, ([], []))
         old.append(before[name])
         new.append(value - before[name])

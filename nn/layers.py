@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
-from autograd import Value, activations, check_int
+from autograd import Value, activations, check_int, parameter_labels
 
 from .module import Module
 
@@ -62,15 +62,15 @@ class Neuron(Module):
         self._act = _activation(activation)
         self.label_parameters("")
 
-    def label_parameters(self, prefix: str) -> None:
-        """Label the weights ``{prefix}w1, w2, ...`` and the bias ``{prefix}b``.
+    def label_parameters(self, owner: str) -> None:
+        """Label the weights ``{owner}.w1, .w2, ...`` and the bias ``{owner}.b`` (autograd.parameter_labels).
 
-        >>> n = Neuron(2, seed=0); n.label_parameters("L1.n3."); [p.label for p in n.parameters()]
+        >>> n = Neuron(2, seed=0); n.label_parameters("L1.n3"); [p.label for p in n.parameters()]
         ['L1.n3.w1', 'L1.n3.w2', 'L1.n3.b']
         """
         for k, w in enumerate(self.w, start=1):
-            w.label = f"{prefix}w{k}"
-        self.b.label = f"{prefix}b"
+            w.label = parameter_labels.weight(owner, k)
+        self.b.label = parameter_labels.bias(owner)
 
     def forward(self, x: Input) -> Value:
         total = Value.dot(self.w, _checked(x, len(self.w)), start=self.b)
@@ -91,10 +91,10 @@ class Layer(Module):
         self._act = _activation(activation)
         self.label_parameters("")
 
-    def label_parameters(self, prefix: str) -> None:
-        """Label neuron j's parameters ``{prefix}n{j}.w1, ...`` (from 1)."""
+    def label_parameters(self, owner: str) -> None:
+        """Label neuron j's parameters ``{owner}.n{j}.w1, ...`` (from 1)."""
         for j, neuron in enumerate(self.neurons, start=1):
-            neuron.label_parameters(f"{prefix}n{j}.")
+            neuron.label_parameters(parameter_labels.neuron(owner, j))
 
     def forward(self, x: Input) -> list[Value]:
         neurons = self.neurons
@@ -140,7 +140,7 @@ class MLP(Module):
             for i in range(len(sizes))
         ]
         for i, layer in enumerate(self.layers, start=1):
-            layer.label_parameters(f"L{i}.")
+            layer.label_parameters(parameter_labels.layer(i))
         self.nin, self.sizes = nin, list(sizes)
         self.activation, self.output_activation = activation, output_activation
 

@@ -5,8 +5,8 @@ import math
 import pytest
 
 from autograd import GradcheckError, Value, check_op, custom_op, explain
-from autograd.engine.ops import BY_NAME
-from autograd.engine.value import NotDifferentiableAgainError, value_local_grads
+from autograd.engine.ops import BY_NAME, NotDifferentiableAgainError
+from autograd.engine.value import value_local_grads
 from autograd.show.drawing import draw, render
 
 from .conftest import require_program

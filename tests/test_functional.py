@@ -8,8 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, custom_op, explain, grad, hessian, jacobian, jvp, mode_costs
-from autograd.engine.ops import TABLE
-from autograd.engine.value import NotDifferentiableAgainError
+from autograd.engine.ops import TABLE, NotDifferentiableAgainError
 
 from .programs import evaluate, finite, library_of, programs, value_lib
 from .test_op_table import PARAMS, TORCH, apply

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, check_op, maximum, minimum
 from autograd.cli import main
-from autograd.engine.ops import BY_NAME, FUNCTIONS, TABLE, activations, cheat_sheet
+from autograd.engine.ops import ARITIES, BY_NAME, TABLE, activations, cheat_sheet
 from autograd.engine.value import value_local_grads
 
 ELEMENTWISE = [op for op in TABLE if op.symbol_kind != "nary"]
@@ -269,9 +269,9 @@ def test_domain_errors_name_the_op_and_the_value(make, error, message):
     assert message in str(caught.value)
 
 
-@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+@pytest.mark.parametrize("name", sorted(ARITIES))
 def test_the_cli_accepts_every_function_of_the_table(capsys, name):
-    least, most = FUNCTIONS[name]
+    least, most = ARITIES[name]
     args = ["x", "y", "z"][:least] + ["0.25"] * (most - least)
     inputs = [f"{n}=0.5" for n in ("x", "y", "z")[:least]]
     assert main(["explain", f"{name}({', '.join(args)})", *inputs]) == 0

@@ -5,7 +5,7 @@ import subprocess
 import pytest
 
 from autograd.cli import main
-from autograd.show.worksheet import LEVELS, exercises
+from autograd.show.worksheet import EXERCISES, exercises
 
 from .conftest import require_program
 
@@ -26,7 +26,7 @@ def test_the_same_seed_gives_the_same_bytes_and_another_seed_other_numbers(tmp_p
 
 
 def test_exercises_are_graded_and_the_key_has_every_chain_rule_line(tmp_path):
-    assert [e.level for e in exercises(5, seed=0)] == [level for level, _, _ in LEVELS]
+    assert [e.level for e in exercises(5, seed=0)] == [level for level, _, _ in EXERCISES]
     main(["worksheet", "--count", "5", "--seed", "0", "--out", str(tmp_path)])
     sheet = (tmp_path / "worksheet.html").read_text()
     key = (tmp_path / "answers.html").read_text()

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from .arguments import check_int, check_real
 from .gradient_check import GradcheckError, GradcheckReport, gradcheck
-from .ops import Op
+from .ops import CustomOp, Op
 from .value import Value, _data_of, _nary, as_float
 
 DEFAULT_DOMAIN = (-3.0, 3.0)
@@ -40,11 +40,11 @@ def custom_op(name: str, forward: Callable[..., float], derivative: Callable[...
     if value_derivative is not None and not callable(value_derivative):
         raise TypeError(f"custom_op {name!r}: value_derivative must be a function or None")
     inputs = _input_names(forward)
-    op = Op(name, operands=inputs, params=(), forward="", derivatives=(), value_derivatives=(),
+    op = CustomOp(name, operands=inputs, params=(), forward="", derivatives=(), value_derivatives=(),
             rules=tuple(f"(the derivative given to custom_op {name!r})" for _ in inputs),
             latex_rules=tuple(r"\text{(custom)}" for _ in inputs), domain=(), overflow=None,
             symbol_kind="call", method=name, latex_name=None, points=DEFAULT_DOMAIN, activation=False,
-            constant_first=False, custom=True, float_forward=forward, float_derivative=derivative,
+            constant_first=False, float_function=forward, float_derivative=derivative,
             value_derivative=value_derivative)
 
     def apply(*args: Value | float) -> Value:
@@ -153,7 +153,7 @@ def check_op(fn: Callable[..., Value], arity: int | None = None, domain: tuple[f
                 raise GradcheckError(report, f"check_op({name!r}), {what}, at {where}")
             if f is fn:
                 reports.append(report)
-        if isinstance(op, Op) and op.custom and op.value_derivative is not None:
+        if isinstance(op, CustomOp) and op.value_derivative is not None:
             _check_value_derivative(fn, op, point)
         if len(reports) == samples:
             return reports
@@ -173,10 +173,10 @@ def _points_of(fn: Callable[..., Value], arity: int) -> tuple[float, float]:
         op = fn(*[Value(0.5) for _ in range(arity)]).op
     except (ArithmeticError, ValueError, TypeError, AttributeError):
         return DEFAULT_DOMAIN
-    return op.points if isinstance(op, Op) and not op.custom else DEFAULT_DOMAIN
+    return op.points if isinstance(op, Op) and not isinstance(op, CustomOp) else DEFAULT_DOMAIN
 
 
-def _check_value_derivative(fn: Callable[..., Value], op: Op, point: list[float]) -> None:
+def _check_value_derivative(fn: Callable[..., Value], op: CustomOp, point: list[float]) -> None:
     from .value import value_local_grads
 
     out = fn(*map(Value, point))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .modes import MODE, AnomalyError
@@ -185,7 +185,7 @@ def _nonfinite_gradient(node: Value, k: int, parent: Value, local: float, upstre
                 "reaching it along several paths are too large. Scale the values down, or clamp them (x.clamp(lo, hi))")
     head = (f"detect_anomaly: backward through {describe(node)} gave the gradient {contribution} "
             f"for its input {describe(parent)} (local derivative {local} * upstream gradient {upstream}")
-    rule = EDGE_RULE[0](node, k)
+    rule = node.op.edge_rule(node, k, {})  # the op's rule, operands by their labels, constants exact
     if not math.isfinite(local):
         return (head + f"). The op '{node.op}' has the local derivative {local} here ({rule}): its input sits "
                 "where its slope is infinite or undefined. Keep the input inside the domain: add an epsilon "
@@ -198,29 +198,6 @@ def _nonfinite_gradient(node: Value, k: int, parent: Value, local: float, upstre
             "values, clamp them, or use log1p or bce_with_logits where large slopes come from")
 
 
-def table_rule(node: Value, k: int) -> str:
-    """The op table's rule for the node's ``k``-th edge, in the table's own operand names.
-
-    >>> from autograd import Value
-    >>> table_rule(Value(0.5).tanh(), 0), table_rule(3 - Value(1.0), 0)
-    ('∂tanh(x)/∂x = 1 - tanh(x)^2', '∂(a - b)/∂b = -1')
-    """
-    op = node.op
-    if op.custom:  # the k-th Value among the recorded arguments
-        position = [i for i, arg in enumerate(node._consts) if not isinstance(arg, (int, float))][k]
-    elif op.symbol_kind == "nary":  # dot: the xs of its pairs, then their ys, then single factors
-        pairs = node._consts[0] if op.name == "dot" else 0
-        position = 1 if pairs <= k < 2 * pairs else 0
-    elif len(op.operands) == 2 and not isinstance(node._parents, tuple):  # one Value beside a constant
-        position = 1 if op.constant_first else 0
-    else:
-        position = k
-    return op.rule(position)
-
-
-# How an anomaly message writes an edge's rule: the table's own names until value.py, which
-# reads a node's operands and constants (and imports this module), installs its edge_rule.
-EDGE_RULE: list[Callable[[Value, int], str]] = [table_rule]
 
 
 def describe(node: Value) -> str:

@@ -33,11 +33,17 @@ Adding an op is one entry and its tests:
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Callable
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .formatting import bracketed
+from .formatting import bracketed, format_constant
+from .graph import edges
+
+if TYPE_CHECKING:
+    from .value import Value
 
 PLACEHOLDER = re.compile(r"\$(?:(\w+)|\{(\w+)\})")
 
@@ -93,8 +99,28 @@ def binding(text: str) -> float:
     return min(loosest, 2.5) if text.startswith("-") else loosest
 
 
+class Writing(Protocol):
+    """How a formula is written (teach's notations): an infix operator and a call."""
+
+    def infix(self, a: str, op: str, b: str) -> str: ...
+
+    def call(self, function: str, args: list[str]) -> str: ...
+
+
+class NotDifferentiableAgainError(TypeError):
+    """A node's op has no derivative built from Values (a custom op given without ``value_derivative``)."""
+
+
+class NotCompilableError(TypeError):
+    """The graph holds an op that generated code cannot write (a custom op: its forward is Python code)."""
+
+
 class Op(str):
     """One op of the table. The object is the op's symbol (``node.op == "tanh"``) and carries its rules.
+
+    An op also reads its own nodes (``arguments``, ``edge_rule``, ``value_local_grads``,
+    ``evaluate``, ``forward_code``, ``written``); this class reads a table op's, and ``SumOp``,
+    ``DotOp`` and ``CustomOp`` read theirs, so nothing else asks which kind a node's op is.
 
     >>> TANH = BY_NAME["tanh"]
     >>> TANH, TANH.forward, TANH.derivatives
@@ -118,11 +144,8 @@ class Op(str):
     points: tuple[float, float]
     activation: bool
     constant_first: bool  # for a binary op with one constant: is the constant the left operand?
-    custom: bool
-    # a custom op's own functions (custom_op's arguments); table entries have none
-    float_forward: Callable[..., float]
-    float_derivative: Callable[..., Any]
-    value_derivative: Callable[..., Any] | None
+    custom = False  # a custom_op's (CustomOp)
+    sums_products = False  # a weighted sum, one node (DotOp): how nn's neurons are made
 
     def __new__(cls, name: str, **fields: Any) -> Op:
         op = str.__new__(cls, name)
@@ -131,7 +154,7 @@ class Op(str):
 
     def with_constant_first(self) -> Op:
         """The same op recorded for ``c op x``: a twin whose constant is the left operand."""
-        return Op(str(self), **{**self.__dict__, "constant_first": True})
+        return type(self)(str(self), **{**self.__dict__, "constant_first": True})
 
     @property
     def name(self) -> str:
@@ -192,6 +215,312 @@ class Op(str):
             return "all real " + " and ".join(self.operands)
         return "; ".join(condition for condition, _, _ in self.domain)
 
+    # ---- reading a node of this op ----
+
+    def arguments(self, node: Value) -> tuple[list[Any], tuple[Any, ...]]:
+        """The node's operands in the op's order (parent Values and recorded constants) and its parameters.
+
+        >>> from autograd import Value
+        >>> x = Value(2.0, "x")
+        >>> (3 - x).op.arguments(3 - x)[0][0], x.leaky_relu(0.2).op.arguments(x.leaky_relu(0.2))[1]
+        (3, (0.2,))
+        """
+        if not self:  # a leaf
+            return [], ()
+        parents = edges(node)[0]
+        consts = getattr(node, "_consts", None)
+        if len(self.operands) == 2:
+            if len(parents) == 2:
+                return list(parents), ()
+            return ([consts, parents[0]] if self.constant_first else [parents[0], consts]), ()
+        return [parents[0]], () if consts is None else consts if isinstance(consts, tuple) else (consts,)
+
+    def value_positions(self, node: Value) -> list[int]:
+        """Which of ``arguments(node)[0]`` are the parents (the rest are constants), in the parents' order."""
+        if len(self.operands) == 2 and not isinstance(node._parents, tuple):
+            return [1 if self.constant_first else 0]
+        return list(range(len(edges(node)[0])))
+
+    def products(self, node: Value) -> list[tuple[Value, Value | float]]:
+        """The node as a weighted sum's terms (see ``DotOp``); a table op is none: no terms."""
+        return []
+
+    def rule_index(self, node: Value, k: int) -> int:
+        """Which of the op's rules (one per operand) gives the local derivative on the node's ``k``-th edge."""
+        return self.value_positions(node)[k]
+
+    def edge_rule(self, node: Value, k: int, names: dict[Value, str], notation: str = "plain",
+                  whole: bool = True) -> str:
+        """The rule on the node's ``k``-th edge with its operands' names and constants (``value.edge_rule``)."""
+        args, params = self.arguments(node)
+        values = set(self.value_positions(node))
+        shown = {operand: _name(names, arg, operand) if i in values else format_constant(arg)
+                 for i, (operand, arg) in enumerate(zip(self.operands, args))}
+        shown |= {name: format_constant(value) for (name, _), value in zip(self.params, params)}
+        shown["out"] = names.get(node, node.label or "out")
+        if not whole:
+            return self.derivative_text(self.rule_index(node, k), notation, **shown)
+        return self.rule(self.rule_index(node, k), notation, **shown)
+
+    def value_local_grads(self, node: Value) -> tuple[Value | float, ...]:
+        """The node's local derivatives built from Values (``value.value_local_grads``)."""
+        args, params = self.arguments(node)
+        values = set(self.value_positions(node))
+        return tuple(function(*args, *params, node) for i, function in enumerate(self.value_functions) if i in values)
+
+    @cached_property
+    def value_functions(self) -> list[Callable[..., Any]]:
+        """The derivative expressions as functions of Values (operands, parameters, ``out``), compiled once."""
+        args = ", ".join([*self.operands, *(name for name, _ in self.params), "out"])
+        return [eval(f"lambda {args}: {expression}", dict(VALUE_NAMESPACE))  # our own table's text
+                for expression in self.value_derivatives]
+
+    @cached_property
+    def float_function(self) -> Callable[..., float]:
+        """The forward as a function of floats (operands, then parameters), compiled once.
+
+        >>> BY_NAME["tanh"].float_function(0.0), BY_NAME["clamp"].float_function(5.0, 0.0, 1.0)
+        (0.0, 1.0)
+        """
+        args = ", ".join([*self.operands, *(name for name, _ in self.params)])
+        function: Callable[..., float] = eval(f"lambda {args}: {self.forward}", {"math": math})  # the table's text
+        return function
+
+    def evaluate(self, node: Value, value: Callable[[Any], float]) -> float:
+        """The node's value computed again from ``value(operand)`` of each operand (``replay``)."""
+        args, params = self.arguments(node)
+        return float(self.float_function(*map(value, args), *params))
+
+    def forward_code(self, node: Value, operand: Callable[[Any], str]) -> list[str] | str:
+        """The node's forward as Python (``operand`` writes each operand); a list of terms for a sum."""
+        args, params = self.arguments(node)
+        values = dict(zip(self.operands, map(operand, args))) | {p: operand(v) for (p, _), v in zip(self.params, params)}
+        return substitute(self.forward, values)
+
+    def derivative_code(self, node: Value, k: int, operand: Callable[[Any], str], out: str) -> str:
+        """The local derivative on the node's ``k``-th edge as Python; ``out`` is the node's variable."""
+        args, params = self.arguments(node)
+        values = {name: operand(a) for name, a in zip(self.operands, args)}
+        values |= {p: operand(v) for (p, _), v in zip(self.params, params)} | {"out": out}
+        return substitute(self.derivatives[self.rule_index(node, k)], values)
+
+    def written(self, node: Value, name: Callable[[Value], str], constant: Callable[[Any], str],
+                notation: Writing, plain: bool) -> str:
+        """How the node was computed in its parents' names (``naming.formula``); ``plain``: text, with
+        brackets only where precedence needs them."""
+        args, params = self.arguments(node)
+        values = set(self.value_positions(node))
+        shown = [name(a) if i in values else constant(a) for i, a in enumerate(args)]
+        if self.symbol_kind in ("infix", "prefix") and plain:
+            return self.formula(**dict(zip(self.operands, shown)))
+        if self.symbol_kind == "infix":
+            return notation.infix(shown[0], self, shown[1])
+        if self.symbol_kind == "prefix":
+            return f"-{shown[0]}"
+        return notation.call(self, [*shown, *map(constant, params)])
+
+
+def _name(names: dict[Value, str], node: Value, default: str) -> str:
+    return names.get(node) or node.label or default
+
+
+class SumOp(Op):
+    """``sum``: one node adding any number of Values; its constant terms are recorded as one number."""
+
+    def arguments(self, node: Value) -> tuple[list[Any], tuple[Any, ...]]:
+        consts = getattr(node, "_consts", None)
+        return [*edges(node)[0], *(() if consts is None else (consts,))], ()
+
+    def value_positions(self, node: Value) -> list[int]:
+        return list(range(len(edges(node)[0])))
+
+    def rule_index(self, node: Value, k: int) -> int:
+        return 0
+
+    def edge_rule(self, node: Value, k: int, names: dict[Value, str], notation: str = "plain",
+                  whole: bool = True) -> str:
+        local = format_constant(1.0)
+        return f"∂{self}(...)/∂{_name(names, edges(node)[0][k], 'x_i')} = {local}" if whole else local
+
+    def value_local_grads(self, node: Value) -> tuple[Value | float, ...]:
+        return (1.0,) * len(edges(node)[0])
+
+    def evaluate(self, node: Value, value: Callable[[Any], float]) -> float:
+        return sum(map(value, self.arguments(node)[0]))
+
+    def forward_code(self, node: Value, operand: Callable[[Any], str]) -> list[str] | str:
+        return [operand(a) for a in self.arguments(node)[0]]
+
+    def derivative_code(self, node: Value, k: int, operand: Callable[[Any], str], out: str) -> str:
+        return "1.0"
+
+    def written(self, node: Value, name: Callable[[Value], str], constant: Callable[[Any], str],
+                notation: Writing, plain: bool) -> str:
+        parents = edges(node)[0]
+        rest = getattr(node, "_consts", None)
+        text = notation.call(self, [name(p) for p in parents])
+        return notation.infix(text, "+", constant(rest)) if rest else text
+
+
+class DotOp(Op):
+    """``dot``: a weighted sum as one node. Its parents are laid out ``(*xs, *ys, *singles)``: the n
+    pairs where both factors are Values, then each Value whose factor is a number (its local
+    derivative), a Value start last; the node records ``(n, constant part of the sum)``."""
+
+    sums_products = True
+    MAX_TERMS = 4  # a longer weighted sum is written as its first terms, a count and its last term
+
+    def arguments(self, node: Value) -> tuple[list[Any], tuple[Any, ...]]:
+        constant = node._consts[1]
+        return [*edges(node)[0], *((constant,) if constant else ())], ()
+
+    def value_positions(self, node: Value) -> list[int]:
+        return list(range(len(edges(node)[0])))
+
+    def rule_index(self, node: Value, k: int) -> int:
+        pairs = node._consts[0]
+        return 1 if pairs <= k < 2 * pairs else 0
+
+    def products(self, node: Value) -> list[tuple[Value, Value | float]]:
+        """The node's terms as (Value, its factor): the other Value of a pair, or a number (the start's is 1).
+
+        >>> from autograd import Value
+        >>> a, b = Value(2.0, "a"), Value(3.0, "b"); d = Value.dot([a, b], [b, 4.0])
+        >>> [(x.label, y if isinstance(y, float) else y.label) for x, y in d.op.products(d)]
+        [('a', 'b'), ('b', 4.0)]
+        """
+        parents, local_grads = edges(node)
+        pairs = node._consts[0]
+        return [(parents[i], parents[pairs + i]) for i in range(pairs)] + \
+               [(parents[i], local_grads[i]) for i in range(2 * pairs, len(parents))]
+
+    def factor(self, node: Value, k: int) -> Value | float:
+        """What the node's k-th parent is multiplied by: its partner Value in a pair, or a number."""
+        parents, local_grads = edges(node)
+        pairs = node._consts[0]
+        return parents[k + pairs] if k < pairs else parents[k - pairs] if k < 2 * pairs else local_grads[k]
+
+    def edge_rule(self, node: Value, k: int, names: dict[Value, str], notation: str = "plain",
+                  whole: bool = True) -> str:
+        factor = self.factor(node, k)
+        paired = k < 2 * node._consts[0]
+        local = _name(names, factor, "the other factor") if paired else format_constant(factor)  # type: ignore[arg-type]
+        return f"∂{self}(...)/∂{_name(names, edges(node)[0][k], 'x_i')} = {local}" if whole else local
+
+    def value_local_grads(self, node: Value) -> tuple[Value | float, ...]:
+        return tuple(self.factor(node, k) for k in range(len(edges(node)[0])))
+
+    def evaluate(self, node: Value, value: Callable[[Any], float]) -> float:
+        return node._consts[1] + sum(value(a) * value(b) for a, b in self.products(node))
+
+    def forward_code(self, node: Value, operand: Callable[[Any], str]) -> list[str] | str:
+        constant = node._consts[1]
+        terms = [operand(a) if isinstance(b, float) and b == 1.0 else f"{operand(a)} * {operand(b)}"
+                 for a, b in self.products(node)]
+        return terms + ([operand(constant)] if constant else []) or ["0.0"]
+
+    def derivative_code(self, node: Value, k: int, operand: Callable[[Any], str], out: str) -> str:
+        return operand(self.factor(node, k))
+
+    def written(self, node: Value, name: Callable[[Value], str], constant: Callable[[Any], str],
+                notation: Writing, plain: bool) -> str:
+        """The weighted sum it is: ``w1*x1 + w2*0.5 + b``, long ones abbreviated."""
+        rest = node._consts[1]
+        terms = [name(a) if isinstance(b, float) and b == 1.0
+                 else notation.infix(name(a), "*", constant(b) if isinstance(b, float) else name(b))
+                 for a, b in self.products(node)]
+        if rest:
+            terms.append(constant(rest))
+        if len(terms) > self.MAX_TERMS:
+            terms = [*terms[:2], f"... ({len(terms) - 3} more)", terms[-1]]
+        return " + ".join(terms) if terms else constant(0.0)
+
+
+class CustomOp(Op):
+    """An op a learner made with ``custom_op``: its forward and derivatives are Python functions.
+    Its node records all its arguments (Values and numbers) in their order."""
+
+    custom = True
+    float_derivative: Callable[..., Any]
+    value_derivative: Callable[..., Any] | None
+
+    def arguments(self, node: Value) -> tuple[list[Any], tuple[Any, ...]]:
+        return list(node._consts), ()
+
+    def value_positions(self, node: Value) -> list[int]:
+        parents = edges(node)[0]
+        positions: list[int] = []
+        for i, arg in enumerate(node._consts):
+            if len(positions) < len(parents) and arg is parents[len(positions)]:
+                positions.append(i)
+        return positions
+
+    def value_local_grads(self, node: Value) -> tuple[Value | float, ...]:
+        if self.value_derivative is None:
+            raise NotDifferentiableAgainError(
+                f"custom op {self.name!r} has no derivative built from Values: pass "
+                f"value_derivative= to custom_op (the same rule written with Value ops) to differentiate it again")
+        derivatives = self.value_derivative(*node._consts, out=node)
+        values = set(self.value_positions(node))
+        return tuple(d for i, d in enumerate(derivatives) if i in values)
+
+    def forward_code(self, node: Value, operand: Callable[[Any], str]) -> list[str] | str:
+        raise NotCompilableError(f"custom op {self.name!r} cannot be written as code: its forward is a Python "
+                                 "function, not an expression of the op table; write the graph without it")
+
+    def derivative_code(self, node: Value, k: int, operand: Callable[[Any], str], out: str) -> str:
+        return str(self.forward_code(node, operand))
+
+
+def substitute(expression: str, values: dict[str, str]) -> str:
+    """A table expression with its names replaced (not ``math.`` attributes, not calls).
+
+    >>> substitute("1.0 - out * out", {"out": "v3"}), substitute("math.log(x)", {"x": "a"})
+    ('1.0 - v3 * v3', 'math.log(a)')
+    """
+    return re.sub(r"(?<![\w.])([A-Za-z_]\w*)\b(?!\s*\()", lambda m: values.get(m[1], m[1]), expression)
+
+
+class _ValueMath:
+    """``math`` for derivative expressions evaluated on Values: ``math.cos(v)`` is ``v.cos()``."""
+
+    def __getattr__(self, name: str) -> Any:
+        on_floats = getattr(math, name)
+
+        def dispatch(x: Any, *rest: Any) -> Any:
+            return on_floats(x, *rest) if isinstance(x, numbers.Real) else getattr(x, name)(*rest)
+
+        found = dispatch if callable(on_floats) else on_floats
+        setattr(self, name, found)  # looked up once
+        return found
+
+
+def _data(x: Any) -> float:
+    return float(x) if isinstance(x, numbers.Real) else x.data
+
+
+def _pow_base_derivative(a: Any, b: Any) -> Any:
+    """d(a ** b)/da on Values: ``b * a ** (b - 1)``, equal to the float rule where that has special values."""
+    if _data(b) == 0:
+        return 0.0
+    if _data(a) == 0 and _data(b) < 1:
+        return math.inf
+    return b * a ** (b - 1)
+
+
+def _pow_exponent_derivative(a: Any, out: Any) -> Any:
+    """d(a ** b)/db on Values: ``a ** b * ln a``; 0 at a = 0 and NaN below, as the float rule."""
+    if _data(a) > 0:
+        return out * _VALUE_MATH.log(a)
+    return 0.0 if _data(a) == 0 else math.nan
+
+
+_VALUE_MATH = _ValueMath()
+# What the table's derivative expressions may name when they are evaluated on Values.
+VALUE_NAMESPACE = {"math": _VALUE_MATH, "pow_base_derivative": _pow_base_derivative,
+                   "pow_exponent_derivative": _pow_exponent_derivative,
+                   "floor_divide": lambda a, b: _data(a) // _data(b)}
+
 
 def unary(name: str, forward: str, derivative: str, rule: str, latex_rule: str, *,
           domain: tuple[tuple[str, type, str], ...] = (), overflow: str | None = None,
@@ -203,7 +532,7 @@ def unary(name: str, forward: str, derivative: str, rule: str, latex_rule: str, 
               value_derivatives=(value_derivative or derivative,), rules=(rule,), latex_rules=(latex_rule,),
               domain=domain, overflow=overflow, symbol_kind=symbol_kind, method=method or name,
               latex_name=latex_name or rf"\operatorname{{{name}}}", points=points, activation=activation,
-              constant_first=False, custom=False)
+              constant_first=False)
 
 
 def binary(name: str, forward: str, derivatives: tuple[str, str], rules: tuple[str, str],
@@ -215,16 +544,16 @@ def binary(name: str, forward: str, derivatives: tuple[str, str], rules: tuple[s
               value_derivatives=value_derivatives or derivatives, rules=rules, latex_rules=latex_rules,
               domain=domain, overflow=overflow, symbol_kind=symbol_kind, method=method,
               latex_name=rf"\operatorname{{{name}}}", points=points, activation=False,
-              constant_first=False, custom=False)
+              constant_first=False)
 
 
-def nary(name: str, operands: tuple[str, ...], rules: tuple[str, ...], latex_rules: tuple[str, ...],
+def nary(kind: type[Op], name: str, operands: tuple[str, ...], rules: tuple[str, ...], latex_rules: tuple[str, ...],
          method: str) -> Op:
-    """A table entry for an op of any number of operands (``sum``, ``dot``); its forward is in ``value.py``."""
-    return Op(name, operands=operands, params=(), forward="", derivatives=(), value_derivatives=(),
+    """A table entry for an op of any number of operands (``SumOp``, ``DotOp``); its forward is in ``value.py``."""
+    return kind(name, operands=operands, params=(), forward="", derivatives=(), value_derivatives=(),
               rules=rules, latex_rules=latex_rules, domain=(), overflow=None, symbol_kind="nary",
               method=method, latex_name=rf"\operatorname{{{name}}}", points=(-3.0, 3.0), activation=False,
-              constant_first=False, custom=False)
+              constant_first=False)
 
 
 LN2 = repr(math.log(2.0))
@@ -315,8 +644,8 @@ TABLE: tuple[Op, ...] = (
     unary("cosh", "math.cosh(x)", "math.sinh(x)", "sinh($x)", r"\sinh $x", latex_name=r"\cosh",
           overflow=OVERFLOWS),
     # ---- n-ary: one node however many operands (forward and fast paths in value.py) ----
-    nary("sum", ("x_i",), ("1",), ("1",), method="sum"),
-    nary("dot", ("x_i", "y_i"), ("$y_i", "$x_i"), ("$y_i", "$x_i"), method="dot"),
+    nary(SumOp, "sum", ("x_i",), ("1",), ("1",), method="sum"),
+    nary(DotOp, "dot", ("x_i", "y_i"), ("$y_i", "$x_i"), ("$y_i", "$x_i"), method="dot"),
 )
 
 BY_NAME: dict[str, Op] = {op.name: op for op in TABLE}
@@ -324,10 +653,10 @@ BY_NAME: dict[str, Op] = {op.name: op for op in TABLE}
 # A leaf's op: no operands and no rule; it equals '' and is false, as an empty symbol should be.
 LEAF = Op("", operands=(), params=(), forward="", derivatives=(), value_derivatives=(), rules=(), latex_rules=(),
           domain=(), overflow=None, symbol_kind="leaf", method="", latex_name="", points=(-3.0, 3.0),
-          activation=False, constant_first=False, custom=False)
+          activation=False, constant_first=False)
 
 # Functions a learner may call by name in an expression (the CLI), with how many arguments they take.
-FUNCTIONS: dict[str, tuple[int, int]] = {
+ARITIES: dict[str, tuple[int, int]] = {
     op.name: (len(op.operands), len(op.operands) + len(op.params)) for op in TABLE if op.symbol_kind == "call"
 }
 

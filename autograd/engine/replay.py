@@ -7,30 +7,8 @@ this to show what a gradient predicts: move one input a little, see the output m
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
-
 from .graph import topological_order
-from .ops import Op
-from .value import Value, dot_products, operands
-
-
-def float_forward(op: Op) -> Callable[..., float]:
-    """The op's forward as a function of floats (operands, then parameters), compiled once per entry.
-
-    >>> from autograd.engine.ops import BY_NAME
-    >>> float_forward(BY_NAME["tanh"])(0.0), float_forward(BY_NAME["clamp"])(5.0, 0.0, 1.0)
-    (0.0, 1.0)
-    """
-    function = op.__dict__.get("_float_forward")
-    if function is None:
-        if op.custom:
-            function = op.float_forward
-        else:
-            args = ", ".join([*op.operands, *(name for name, _ in op.params)])
-            function = eval(f"lambda {args}: {op.forward}", {"math": math})  # the table's own text
-        op.__dict__["_float_forward"] = function
-    return function
+from .value import Value, operands
 
 
 def float_derivative(op: Op, k: int = 0) -> Callable[..., float]:
@@ -52,18 +30,12 @@ def value_of(node: Value, data: dict[Value, float]) -> float:
     """The node's value from its parents' values in ``data`` (a leaf's own value if it is not there)."""
     if node in data or not node.op:
         return data.get(node, node.data)
-    args, params = operands(node)
-    xs = [data.get(a, a.data) if isinstance(a, Value) else float(a) for a in args]
-    op = node.op
-    if op.symbol_kind == "nary" and not op.custom:
-        if op.name == "sum":
-            return sum(xs)
-        value = lambda v: data.get(v, v.data) if isinstance(v, Value) else v
-        return params[1] + sum(value(a) * value(b) for a, b in dot_products(node))
+    value = lambda v: data.get(v, v.data) if isinstance(v, Value) else float(v)
     try:
-        return float(float_forward(op)(*xs, *params))
+        return node.op.evaluate(node, value)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
-        raise type(error)(f"'{op}' cannot be computed at {', '.join(map(repr, xs))}: {error}") from None
+        xs = [value(a) for a in operands(node)[0]]
+        raise type(error)(f"'{node.op}' cannot be computed at {', '.join(map(repr, xs))}: {error}") from None
 
 
 def replay(root: Value, changes: dict[Value, float]) -> float:

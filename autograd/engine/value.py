@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from . import graph
 from .arguments import is_numpy_real as _is_numpy_real
-from .formatting import format_constant, format_number
+from .formatting import format_number
 from .modes import MODE, AnomalyError
 from .ops import BY_NAME, LEAF, TABLE, Op
 
@@ -545,19 +545,19 @@ def _binary_function(op: Op) -> Callable[[Operand, Operand], Value]:
 
 
 # Every function a learner may call by name (the CLI's whitelist): the table's call ops.
-FUNCTIONS: dict[str, Callable[..., Value]] = {
+CALLABLE: dict[str, Callable[..., Value]] = {
     op.name: getattr(Value, op.method) if len(op.operands) == 1 else _binary_function(op)
     for op in TABLE if op.symbol_kind == "call"
 }
 
-maximum = FUNCTIONS["maximum"]
+maximum = CALLABLE["maximum"]
 maximum.__doc__ = """The larger of a and b (Values or numbers); a tie sends half the gradient to each, as torch.maximum.
 
 >>> a, b = Value(2.0), Value(2.0)
 >>> m = maximum(a, b); m.backward(); a.grad, b.grad
 (0.5, 0.5)
 """
-minimum = FUNCTIONS["minimum"]
+minimum = CALLABLE["minimum"]
 minimum.__doc__ = """The smaller of a and b (Values or numbers); a tie sends half the gradient to each, as torch.minimum.
 
 >>> minimum(Value(2.0), 3).data
@@ -565,54 +565,19 @@ minimum.__doc__ = """The smaller of a and b (Values or numbers); a tie sends hal
 """
 
 
-# ---- reading a node back: its operands, and its local derivatives built from Values ----
+# ---- reading a node back: each op kind reads its own (ops.Op and its subclasses) ----
 
 def operands(node: Value) -> tuple[list[Value | float], tuple]:
     """The node's operands in the op's order (parent Values and recorded constants), and its parameters.
 
     A constant is given back exactly as it was written; ``sum`` and ``dot`` list their
-    parents (``sum`` then its constant part, ``dot``'s parameters are ``(pairs, constant)``).
+    parents, then the constant part of the sum if it has one.
 
     >>> x = Value(2.0, "x")
     >>> operands(3 - x)[0][0], operands(x.leaky_relu(0.2))[1]
     (3, (0.2,))
     """
-    op = node.op
-    if not op:
-        return [], ()
-    parents = graph.edges(node)[0]
-    consts: Any = getattr(node, "_consts", None)
-    if op.custom:
-        return list(consts), ()
-    if op.symbol_kind == "nary":
-        if op.name == "dot":
-            return list(parents), consts
-        return [*parents, *(() if consts is None else (consts,))], ()
-    if len(op.operands) == 2:
-        if len(parents) == 2:
-            return list(parents), ()
-        return ([consts, parents[0]] if op.constant_first else [parents[0], consts]), ()
-    return [parents[0]], () if consts is None else consts if isinstance(consts, tuple) else (consts,)
-
-
-def dot_products(node: Value) -> list[tuple[Value, Value | float]]:
-    """A dot node's terms as (Value, its factor): the other Value of a pair, or a number (the start's is 1).
-
-    >>> a, b = Value(2.0, "a"), Value(3.0, "b")
-    >>> [(x.label, y if isinstance(y, float) else y.label) for x, y in dot_products(Value.dot([a, b], [b, 4.0]))]
-    [('a', 'b'), ('b', 4.0)]
-    """
-    parents, local_grads = graph.edges(node)
-    pairs = node._consts[0]
-    return [(parents[i], parents[pairs + i]) for i in range(pairs)] + \
-           [(parents[i], local_grads[i]) for i in range(2 * pairs, len(parents))]
-
-
-def dot_factor(node: Value, k: int) -> Value | float:
-    """What the dot node's k-th parent is multiplied by: its partner Value in a pair, or a number."""
-    parents, local_grads = graph.edges(node)
-    pairs = node._consts[0]
-    return parents[k + pairs] if k < pairs else parents[k - pairs] if k < 2 * pairs else local_grads[k]
+    return node.op.arguments(node)
 
 
 def edge_rule(node: Value, k: int, names: dict[Value, str] | None = None, notation: str = "plain",
@@ -631,81 +596,7 @@ def edge_rule(node: Value, k: int, names: dict[Value, str] | None = None, notati
     >>> x = Value(2.0, "x"); edge_rule(3 * x, 0)
     '∂(3 * x)/∂x = 3'
     """
-    names = names or {}
-    args, params = operands(node)
-    op = node.op
-    name = lambda v, default: names.get(v) or v.label or default
-    if op.symbol_kind == "nary":  # sum: 1; dot: the other factor of the pair, or the constant one
-        parent = node.parents[k]
-        factor = dot_factor(node, k) if op.name == "dot" else 1.0
-        local = name(factor, "the other factor") if isinstance(factor, Value) else format_constant(factor)
-        return f"∂{op}(...)/∂{name(parent, 'x_i')} = {local}" if whole else local
-    value_positions = [i for i, arg in enumerate(args) if isinstance(arg, Value)]
-    shown = {operand: name(arg, operand) if isinstance(arg, Value) else format_constant(arg)
-             for operand, arg in zip(op.operands, args)}
-    shown |= {name: format_constant(value) for (name, _), value in zip(op.params, params)}
-    shown["out"] = names.get(node, node.label or "out")
-    if not whole:
-        return op.derivative_text(value_positions[k], notation, **shown)
-    return op.rule(value_positions[k], notation, **shown)
-
-
-graph.EDGE_RULE[0] = edge_rule  # anomaly messages name operands and constants
-
-
-class _ValueMath:
-    """``math`` for derivative expressions evaluated on Values: ``math.cos(v)`` is ``v.cos()``."""
-
-    def __getattr__(self, name: str) -> Any:
-        on_floats = getattr(math, name)
-
-        def dispatch(x: Any, *rest: Any) -> Any:
-            return getattr(x, name)(*rest) if isinstance(x, Value) else on_floats(x, *rest)
-
-        found = dispatch if callable(on_floats) else on_floats
-        setattr(self, name, found)  # looked up once
-        return found
-
-
-def _data(x: Operand) -> float:
-    return x.data if isinstance(x, Value) else float(x)
-
-
-def _pow_base_derivative(a: Operand, b: Operand) -> Value | float:
-    """d(a ** b)/da on Values: ``b * a ** (b - 1)``, equal to the float rule where that has special values."""
-    if _data(b) == 0:
-        return 0.0
-    if _data(a) == 0 and _data(b) < 1:
-        return math.inf
-    return b * a ** (b - 1)
-
-
-def _pow_exponent_derivative(a: Operand, out: Value) -> Value | float:
-    """d(a ** b)/db on Values: ``a ** b * ln a``; 0 at a = 0 and NaN below, as the float rule."""
-    if _data(a) > 0:
-        return out * _VALUE_MATH.log(a)
-    return 0.0 if _data(a) == 0 else math.nan
-
-
-_VALUE_MATH = _ValueMath()
-_VALUE_NAMESPACE = {"math": _VALUE_MATH, "pow_base_derivative": _pow_base_derivative,
-                    "pow_exponent_derivative": _pow_exponent_derivative,
-                    "floor_divide": lambda a, b: _data(a) // _data(b)}
-
-
-def _value_derivative_functions(op: Op) -> list[Callable[..., Value | float]]:
-    """The entry's derivative expressions compiled once as functions of Values (cached on the entry)."""
-    functions = op.__dict__.get("_value_functions")
-    if functions is None:
-        args = ", ".join([*op.operands, *(name for name, _ in op.params), "out"])
-        functions = [eval(f"lambda {args}: {expression}", dict(_VALUE_NAMESPACE))  # our own table's text
-                     for expression in op.value_derivatives]
-        op.__dict__["_value_functions"] = functions
-    return functions
-
-
-class NotDifferentiableAgainError(TypeError):
-    """A node's op has no derivative built from Values (a custom op given without ``value_derivative``)."""
+    return node.op.edge_rule(node, k, names or {}, notation, whole)
 
 
 def value_local_grads(node: Value) -> tuple[Value | float, ...]:
@@ -717,22 +608,4 @@ def value_local_grads(node: Value) -> tuple[Value | float, ...]:
     >>> d = value_local_grads(y)[0]; d.op, d.data == y.local_grads[0]
     ('-', True)
     """
-    op = node.op
-    if not op:
-        return ()
-    parents, local_grads = graph.edges(node)
-    if op.custom:
-        if op.value_derivative is None:
-            raise NotDifferentiableAgainError(
-                f"custom op {op.name!r} has no derivative built from Values: pass "
-                f"value_derivative= to custom_op (the same rule written with Value ops) to differentiate it again")
-        args = node._consts
-        derivatives = op.value_derivative(*args, out=node)
-        return tuple(d for arg, d in zip(args, derivatives) if isinstance(arg, Value))
-    if op.name == "sum" and op.symbol_kind == "nary":
-        return (1.0,) * len(parents)
-    if op.symbol_kind == "nary":  # dot: each factor of a pair is the other's derivative; the rest are constants
-        return tuple(dot_factor(node, k) for k in range(len(parents)))
-    args, params = operands(node)
-    functions = _value_derivative_functions(op)
-    return tuple(function(*args, *params, node) for arg, function in zip(args, functions) if isinstance(arg, Value))
+    return node.op.value_local_grads(node) if node.op else ()

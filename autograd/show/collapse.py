@@ -15,12 +15,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..engine import labels as parameter_labels
 from ..engine.formatting import format_number
 from ..engine.graph import edges, topological_order
-from ..engine.value import Value, dot_products
-from ..teach.naming import PARAMETER_LABEL, neuron_of, node_names
+from ..engine.value import Value
+from ..teach.naming import neuron_of, node_names
 
-LEVELS = ("neuron", "layer")
+COLLAPSE = ("neuron", "layer")  # the values of draw(..., collapse=)
+FIRST_LAYER = parameter_labels.layer(1)
 
 
 def groups(order: list[Value], level: str) -> tuple[dict[Value, str], dict[str, list[Value]]]:
@@ -41,8 +43,8 @@ def groups(order: list[Value], level: str) -> tuple[dict[Value, str], dict[str, 
         if neuron is None:
             continue
         # what the neuron reads: the same for every neuron of a layer on one data point
-        inputs = tuple(id(b) if isinstance(b, Value) else b for a, b in dot_products(node) if PARAMETER_LABEL.fullmatch(a.label))
-        key = neuron if level == "neuron" else neuron.split(".")[0]
+        inputs = tuple(id(b) if isinstance(b, Value) else b for a, b in node.op.products(node) if parameter_labels.owner(a.label))
+        key = neuron if level == "neuron" else parameter_labels.layer_of(neuron)
         copy = instances.setdefault((key, inputs if level == "layer" else id(node)), len(instances))
         name = f"{key}#{copy}"
         member[node] = name
@@ -63,8 +65,8 @@ def samples(order: list[Value], member: dict[Value, str]) -> dict[Value, frozens
         parents = edges(node)[0]
         found = frozenset().union(*(seen.get(p, frozenset()) for p in parents)) if parents else frozenset()
         group = member.get(node)
-        if group and group.startswith("L1") and not found:
-            inputs = tuple(b for a, b in dot_products(node) if PARAMETER_LABEL.fullmatch(a.label) and isinstance(b, float))
+        if group and parameter_labels.layer_of(group.partition("#")[0]) == FIRST_LAYER and not found:
+            inputs = tuple(b for a, b in node.op.products(node) if parameter_labels.owner(a.label) and isinstance(b, float))
             found = frozenset({first_layer.setdefault(inputs, len(first_layer))})
         seen[node] = found
     return seen
@@ -78,8 +80,8 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
     neuron or layer box by its id with the nodes inside it, each drawn box's column (one past
     the boxes it reads) and the length of its name (to choose a layout).
     """
-    if level not in LEVELS:
-        raise ValueError(f"collapse must be one of {', '.join(LEVELS)} or None, got {level!r}")
+    if level not in COLLAPSE:
+        raise ValueError(f"collapse must be one of {', '.join(COLLAPSE)} or None, got {level!r}")
     order = list(reversed(topological_order(root)))
     names = node_names(root)
     member, output = groups(order, level)
@@ -93,7 +95,7 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
     fmt = lambda x: format_number(x, digits)
 
     def shown(node: Value) -> bool:
-        if PARAMETER_LABEL.fullmatch(node.label) and node not in member:
+        if parameter_labels.owner(node.label) and node not in member:
             return False  # inside its neuron's box
         if sample is None or not depends[node]:
             return True
@@ -150,7 +152,7 @@ def collapsed(root: Value, level: str, sample: int | None, digits: int, dot,
     for node in order:  # what each box holds: its nodes and the parameters they read
         if node in member and box(node) in boxes:
             inside = boxes[box(node)].nodes
-            inside += [p for p in edges(node)[0] if p not in member and PARAMETER_LABEL.fullmatch(p.label)] + [node]
+            inside += [p for p in edges(node)[0] if p not in member and parameter_labels.owner(p.label)] + [node]
     return boxes, _columns(drawn, linked), {key: len(text) for key, text in drawn.items()} | {"others": 12}
 
 

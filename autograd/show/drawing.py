@@ -155,7 +155,7 @@ def draw(
     names = names or node_names(root)
     rows = wrap or 1
     if rankdir == "auto" and collapse is None:
-        rankdir, auto_rows = slide_layout(levels(order), {node: len(names[node]) for node in order}, ops,
+        rankdir, auto_rows = slide_layout(columns_of(order), {node: len(names[node]) for node in order}, ops,
                                           edge_labels, scale)
         rows = wrap or auto_rows
         rankdir = "LR" if rows > 1 else rankdir
@@ -273,14 +273,14 @@ SLIDE = 16 / 9
 MIN_ROW_LEVELS = 3  # a row of a wrapped picture holds at least this many levels of the graph
 
 
-def levels(order: list[Value]) -> dict[Value, int]:
+def columns_of(order: list[Value]) -> dict[Value, int]:
     """Each node's column, left to right, as late as it can be: one before the first node that
     uses it, the output last. An input (or ``x * w`` of one) then sits beside its use, which
     keeps the rows of a wrapped picture to themselves.
 
     >>> from autograd import Value
     >>> x = Value(1.0, "x"); b = Value(2.0, "b"); y = (x * 3).tanh() + b
-    >>> level = levels(list(reversed(topological_order(y))))
+    >>> level = columns_of(list(reversed(topological_order(y))))
     >>> level[x], level[y], level[b]
     (0, 3, 2)
     """
@@ -299,7 +299,7 @@ def slide_layout(level: Mapping[Any, int], name: Mapping[Any, int], ops: str = "
                  edge_labels: bool | str = False, scale: float = 1.0, can_wrap: bool = True) -> tuple[str, int]:
     """(rankdir, rows): LR, TB or LR wrapped into rows, whichever lays out a graph closest to 16:9.
 
-    ``level`` is each box's column (see ``levels``) and ``name`` the length of its name. The
+    ``level`` is each box's column (see ``columns_of``) and ``name`` the length of its name. The
     picture's shape is estimated in inches: a column as wide as its widest box and edge label,
     as many boxes high as the most in one column, and Graphviz's gaps (ranksep 0.5, nodesep
     0.25). That is within about 1.5x of what dot draws: enough to choose between shapes that
@@ -350,7 +350,7 @@ def wrapped_rows(order: list[Value], rows: int) -> dict[Value, int]:
     >>> list(wrapped_rows(list(reversed(topological_order(y))), 2).values())
     [0, 0, 0, 1, 1]
     """
-    level = levels(order)
+    level = columns_of(order)
     per_row = math.ceil((max(level.values()) + 1) / rows)
     return {node: (level[node] + (not node.op)) // per_row for node in order}  # a leaf: with its first use
 
@@ -397,7 +397,7 @@ def _op_label(node: Value, digits: int) -> str:
     params = operands(node)[1]
     if node.op.symbol_kind == "infix" and len(node.parents) == 1:
         return formula(node, {node.parents[0]: ""}, digits).strip()  # the operand is the edge coming in
-    if params and node.op.symbol_kind != "nary":
+    if params:
         return f"{node.op} {', '.join(format_constant(p, digits) for p in params)}"
     return node.op
 

@@ -23,7 +23,7 @@ from . import assets
 from .drawing import svg_text
 
 # Graded: a sum, a product, a neuron, a shared subexpression, a loss. Each draws its numbers.
-LEVELS = (
+EXERCISES = (
     ("a sum", "a + b + c", ("a", "b", "c")),
     ("a product", "a * b + c", ("a", "b", "c")),
     ("a neuron", "tanh(x1*w1 + x2*w2 + b)", ("x1", "w1", "x2", "w2", "b")),
@@ -50,7 +50,7 @@ def exercises(count: int, seed: int) -> list[Exercise]:
     rng = random.Random(seed)
     found = []
     for k in range(count):
-        level, expression, names = LEVELS[k % len(LEVELS)]
+        level, expression, names = EXERCISES[k % len(EXERCISES)]
         found.append(Exercise(level, expression, tuple((n, rng.choice(NUMBERS)) for n in names)))
     return found
 

@@ -24,14 +24,11 @@ from collections.abc import Callable, Collection, Sequence
 
 from ..engine.arguments import check_sequence
 from ..engine.graph import edges, scratch_grads, topological_order
-from ..engine.value import Value, dot_factor, dot_products, edge_rule, operands
+from ..engine.ops import NotCompilableError as NotCompilableError  # raised by a custom op's forward_code
+from ..engine.value import Value, edge_rule
 from .naming import node_names
 
 LINE = 88  # wrap longer sums
-
-
-class NotCompilableError(TypeError):
-    """Part of the graph cannot be written as plain Python; the message names the op."""
 
 
 def to_python(root: Value, inputs: Sequence[Value], name: str = "forward_backward", also: Sequence[Value] = ()) -> str:
@@ -149,7 +146,7 @@ def step_code(root: Value, at: Collection[Value] | None = None) -> dict[Value, l
     leaves = [node for node in order if not node.op]
     for node in order:
         if node.op:
-            _check(node)
+            _forward(node, ident, set())  # an op that cannot be written says so here
     return _backward_lines(root, order, ident, _live(order, leaves), names, at)[0]
 
 
@@ -236,44 +233,13 @@ def _operand(arg: Value | float, ident: dict[Value, str], live: set[Value]) -> s
     return _constant(arg)
 
 
-def _substitute(expression: str, values: dict[str, str]) -> str:
-    return re.sub(r"(?<![\w.])([A-Za-z_]\w*)\b(?!\s*\()", lambda m: values.get(m[1], m[1]), expression)
-
-
-def _check(node: Value) -> None:
-    if node.op.custom:
-        raise NotCompilableError(f"custom op {node.op.name!r} cannot be written as code: its forward is a Python "
-                                 "function, not an expression of the op table; write the graph without it")
-
-
 def _forward(node: Value, ident: dict[Value, str], live: set[Value]) -> list[str] | str:
-    _check(node)
-    args, params = operands(node)
-    shown = [_operand(a, ident, live) for a in args]
-    op = node.op
-    if op.symbol_kind == "nary":
-        if op.name == "sum":
-            return shown
-        constant = params[1]
-        terms = [_operand(a, ident, live) if isinstance(b, float) and b == 1.0
-                 else f"{_operand(a, ident, live)} * {_operand(b, ident, live)}" for a, b in dot_products(node)]
-        return terms + ([_constant(constant)] if constant else []) or ["0.0"]
-    values = dict(zip(op.operands, shown)) | {p: _constant(v) for (p, _), v in zip(op.params, params)}
-    return _substitute(op.forward, values)
+    return node.op.forward_code(node, lambda arg: _operand(arg, ident, live))
 
 
 def _derivative(node: Value, k: int, ident: dict[Value, str], live: set[Value]) -> str:
     """The local derivative on the node's k-th edge as an expression (the table's, at run time)."""
-    args, params = operands(node)
-    op = node.op
-    if op.symbol_kind == "nary":
-        if op.name == "sum":
-            return "1.0"
-        return _operand(dot_factor(node, k), ident, live)
-    position = [i for i, a in enumerate(args) if isinstance(a, Value)][k]
-    values = {name: _operand(a, ident, live) for name, a in zip(op.operands, args)}
-    values |= {p: _constant(v) for (p, _), v in zip(op.params, params)} | {"out": ident[node]}
-    return _substitute(op.derivatives[position], values)
+    return node.op.derivative_code(node, k, lambda arg: _operand(arg, ident, live), ident[node])
 
 
 def _comment(text: str) -> str:

@@ -17,9 +17,8 @@ import unicodedata
 import warnings
 from collections.abc import Sequence
 
-from ..engine.ops import FUNCTIONS as ARITIES
-from ..engine.value import FUNCTIONS as CALLABLE
-from ..engine.value import Value
+from ..engine.ops import ARITIES
+from ..engine.value import CALLABLE, Value
 
 FUNCTIONS = tuple(ARITIES)
 MAX_LENGTH = 1000

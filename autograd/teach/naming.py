@@ -13,10 +13,11 @@ import inspect
 import re
 from collections.abc import Iterable
 
+from ..engine import labels as parameter_labels
 from ..engine.formatting import bracketed, format_constant, format_number, is_plain_name
 from ..engine.graph import topological_order
 from ..engine.ops import BY_NAME
-from ..engine.value import Value, dot_products, operands
+from ..engine.value import Value
 
 MAX_AUTO_NAME = 14  # characters: a longer formula is a poor name, v<k> is used instead
 
@@ -59,10 +60,6 @@ def shown_label(label: str) -> str:
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
 
 
-# nn's parameter labels: ``L1.n3.w2`` (a weight) and ``L1.n3.b`` (a bias) of the neuron ``L1.n3``.
-PARAMETER_LABEL = re.compile(r"(.+)\.(w\d+|b)")
-
-
 def neuron_of(node: Value) -> str | None:
     """The neuron whose weighted sum ``node`` is (``L1.n3``), read from nn's labels on its parameters.
 
@@ -71,9 +68,9 @@ def neuron_of(node: Value) -> str | None:
     >>> neuron_of(Value.dot(w, [1.0, 2.0], start=Value(0.0, "L1.n3.b")))
     'L1.n3'
     """
-    if node.op != "dot" or node.op.custom:
+    if not node.op.sums_products:
         return None
-    owners = {m[1] for p in node.parents if (m := PARAMETER_LABEL.fullmatch(p.label))}
+    owners = {owner for p in node.parents if (owner := parameter_labels.owner(p.label))}
     return owners.pop() if len(owners) == 1 else None
 
 
@@ -237,40 +234,8 @@ def formula(node: Value, names: dict[Value, str], digits: int = 4, notation: Not
     op = node.op
     if not op:
         return notation.number(format_number(node.data, digits))
-    args, params = operands(node)
-    constant = lambda c: notation.number(format_constant(c, digits))
-    shown = [notation.name(names[a]) if isinstance(a, Value) else constant(a) for a in args]
-    if op.symbol_kind in ("infix", "prefix") and notation is PLAIN:  # brackets only where precedence needs them
-        return op.formula(**dict(zip(op.operands, shown)))
-    if op.symbol_kind == "infix":
-        return notation.infix(shown[0], op, shown[1])
-    if op.symbol_kind == "prefix":
-        return f"-{shown[0]}"
-    if op.name == "dot" and op.symbol_kind == "nary":
-        return _dot_formula(node, shown, params, constant, notation)
-    if op.symbol_kind == "nary":  # sum(...) of the parents, the constant part added after
-        parents = shown[: len(node.parents)]
-        rest = args[-1] if len(args) > len(parents) else 0
-        text = notation.call(op, parents)
-        return notation.infix(text, "+", constant(rest)) if rest else text
-    return notation.call(op, [*shown, *map(constant, params)])
-
-
-MAX_TERMS = 4  # a longer weighted sum is shown by its first terms, a count and its last term
-
-
-def _dot_formula(node: Value, shown: list[str], params: tuple, constant, notation: Notation) -> str:
-    """A dot node as the weighted sum it is: ``w1*x1 + w2*0.5 + b``, long ones abbreviated."""
-    rest = params[1]
-    named = dict(zip(node.parents, shown))
-    terms = [named[a] if isinstance(b, float) and b == 1.0
-             else notation.infix(named[a], "*", named[b] if isinstance(b, Value) else constant(b))
-             for a, b in dot_products(node)]
-    if rest:
-        terms.append(constant(rest))
-    if len(terms) > MAX_TERMS:
-        terms = [*terms[:2], f"... ({len(terms) - 3} more)", terms[-1]]
-    return " + ".join(terms) if terms else constant(0.0)
+    return op.written(node, lambda v: notation.name(names[v]),
+                      lambda c: notation.number(format_constant(c, digits)), notation, notation is PLAIN)
 
 
 def defining_formula(node: Value, names: dict[Value, str], digits: int = 4, notation: Notation = PLAIN) -> str:
