@@ -286,6 +286,18 @@ class Op(str):
         function: Callable[..., float] = eval(f"lambda {args}: {self.forward}", {"math": math})  # the table's text
         return function
 
+    @cached_property
+    def float_derivatives(self) -> list[Callable[..., float]]:
+        """The local derivative by each operand as a function of floats (operands, parameters, then
+        ``out``), compiled once.
+
+        >>> BY_NAME["tanh"].float_derivatives[0](0.5, 0.0), BY_NAME["*"].float_derivatives[1](2.0, 3.0, 6.0)
+        (1.0, 2.0)
+        """
+        args = ", ".join([*self.operands, *(name for name, _ in self.params), "out"])
+        return [eval(f"lambda {args}: {expression}", {"math": math})  # the table's own text
+                for expression in self.derivatives]
+
     def evaluate(self, node: Value, value: Callable[[Any], float]) -> float:
         """The node's value computed again from ``value(operand)`` of each operand (``replay``)."""
         args, params = self.arguments(node)

@@ -11,21 +11,6 @@ from .graph import topological_order
 from .value import Value, operands
 
 
-def float_derivative(op: Op, k: int = 0) -> Callable[..., float]:
-    """The op's local derivative by operand ``k`` as a function of floats (operands, parameters, then
-    ``out``), from the table's own text; compiled once per entry and operand.
-
-    >>> from autograd.engine.ops import BY_NAME
-    >>> float_derivative(BY_NAME["tanh"])(0.5, 0.0), float_derivative(BY_NAME["*"], 1)(2.0, 3.0, 6.0)
-    (1.0, 2.0)
-    """
-    cache = op.__dict__.setdefault("_float_derivatives", {})
-    if k not in cache:
-        args = ", ".join([*op.operands, *(name for name, _ in op.params), "out"])
-        cache[k] = eval(f"lambda {args}: {op.derivatives[k]}", {"math": math})  # the table's own text
-    return cache[k]
-
-
 def value_of(node: Value, data: dict[Value, float]) -> float:
     """The node's value from its parents' values in ``data`` (a leaf's own value if it is not there)."""
     if node in data or not node.op:

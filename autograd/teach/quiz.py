@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Literal, overload
 
 from ..engine.formatting import format_number
 from ..engine.graph import edges, scratch_grads
-from ..engine.replay import float_derivative, float_forward
 from ..engine.value import Value, as_float, edge_rule, operands
 from .naming import PLAIN, node_names
 from .paths import TooManyPathsError, paths
@@ -442,17 +441,17 @@ def _local_at_other_point(node: Value, variant: int) -> float | None:
     evaluated on the output (``exp(out)`` for exp). None where the op has no such form or the point is
     outside its domain."""
     op = node.op
-    if not op or op.custom or op.symbol_kind != "call" or len(op.operands) != 1:
+    if not op.derivatives or op.symbol_kind != "call" or len(op.operands) != 1:  # a table op's text only
         return None
     args, params = operands(node)
     x, out = args[0].data if isinstance(args[0], Value) else float(args[0]), node.data
-    derivative = float_derivative(op)
+    derivative = op.float_derivatives[0]
     try:
         if variant == 0:
             if not OUTPUT_FORM.search(op.derivatives[0]) or re.search(r"\bx\b", op.derivatives[0]):
                 return None
             return float(derivative(x, *params, x))
-        return float(derivative(out, *params, float_forward(op)(out, *params)))
+        return float(derivative(out, *params, op.float_function(out, *params)))
     except (ValueError, ZeroDivisionError, OverflowError):
         return None
 
