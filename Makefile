@@ -30,6 +30,7 @@ check-js: node
 
 bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/startup.py
 
 # The classroom notebooks in demos/, opened in JupyterLab (installed into .venv first).
 notebooks: $(VENV)/.installed-notebooks,jupyter graphviz
