@@ -29,7 +29,6 @@ from .engine.value import Value
 from .teach.expr import FUNCTIONS, OUTPUT_NAME, ExpressionError, build
 from .teach.naming import formula, node_names
 from .teach.trace import STYLES, explain, forward_rows
-from .teach.variants import VariantError
 
 BAD_INPUT = 2
 EXAMPLE = 'chainrule explain "tanh(x*w + b)" x=2 w=-3 b=6.88 --svg graph.svg --html steps.html'
@@ -228,6 +227,15 @@ def run_worksheet(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the variants of one exercise in a course system's format."""
+    from .teach.variants import VariantError  # imported here: the other commands never need it
+
+    try:
+        return _export(args)
+    except VariantError as error:  # bad ranges or count: one line, exit 2
+        raise UsageError(str(error)) from None
+
+
+def _export(args: argparse.Namespace) -> int:
     from .teach.variants import parse_range
 
     suffixes = EXPORT_SUFFIXES[args.format]
@@ -382,7 +390,7 @@ def _run(argv: Sequence[str] | None) -> int:
         if args.command == "web":
             return run_web(args)
         return {"quiz": run_quiz, "export": run_export}.get(args.command, run_explain)(args)
-    except (UsageError, ExpressionError, VariantError) as error:
+    except (UsageError, ExpressionError) as error:
         return fail(str(error), getattr(error, "column", None), getattr(args, "expression", None))
     except KeyboardInterrupt:
         return 130
