@@ -265,8 +265,10 @@ class Op(str):
     def value_local_grads(self, node: Value) -> tuple[Value | float, ...]:
         """The node's local derivatives built from Values (``value.value_local_grads``)."""
         args, params = self.arguments(node)
-        values = set(self.value_positions(node))
-        return tuple(function(*args, *params, node) for i, function in enumerate(self.value_functions) if i in values)
+        functions = self.value_functions
+        if len(functions) == 1 or type(node._parents) is tuple:  # every operand is a parent
+            return tuple(function(*args, *params, node) for function in functions)
+        return (functions[self.value_positions(node)[0]](*args, *params, node),)  # one beside a constant
 
     @cached_property
     def value_functions(self) -> list[Callable[..., Any]]:
