@@ -91,7 +91,7 @@ def _tag(values: list[Value], record: TensorOp, inside: set[int] | None = None) 
             continue
         twin = twins.get(id(op))
         if twin is None:
-            twin = twins[id(op)] = Op(str(op), **{**op.__dict__, "tensor": record})
+            twin = twins[id(op)] = type(op)(str(op), **{**op.__dict__, "tensor": record})  # the same kind of op
         v.op = twin
     record.ids = tuple(map(id, values))
 
