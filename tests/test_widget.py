@@ -28,8 +28,17 @@ else:
     pytest.importorskip("anywidget")
     traitlets = pytest.importorskip("traitlets")
 
+from autograd.show import widget_state
 from autograd.show.widget_model import Widget
 from autograd.show.widget_state import chain_rule_sums, graph_state, live_state, step_count
+
+
+@pytest.fixture(autouse=True)
+def pictures_laid_out_in_the_page(monkeypatch):
+    """The state the page receives with the graph as DOT, as where Graphviz for the page is installed
+    (``make vendor``, as CI does); without it and with ``dot`` the kernel sends SVG instead."""
+    monkeypatch.setattr(widget_state, "page_layout", lambda: "page")
+
 
 
 def product():

@@ -26,19 +26,20 @@ if TYPE_CHECKING:
 LIVE_MAX_NODES = 30
 
 
-def graph_state(root: Value, digits: int = 4, **draw_options: Any) -> dict:
+def graph_state(root: Value, digits: int = 4, layout: str | None = None, **draw_options: Any) -> dict:
     """What the widget's page receives for the graph under ``root``: the player's data with the
     pictures as DOT (laid out in the page; as SVG from ``dot`` when ``make vendor`` was not
     run), each node's whole chain-rule sum (``sums``, by node
     index), its index by name, and ``steps``, how many steps ``backward_steps()`` yields.
+    ``layout`` ("page" or "dot") overrides ``page_layout()``'s choice.
 
     >>> from autograd import Value
     >>> x = Value(3.0, "x"); y = x * x; y.label = "y"
-    >>> state = graph_state(y)
+    >>> state = graph_state(y, layout="page")
     >>> state["count"], state["dot"].startswith("digraph"), state["sums"][state["index"]["x"]][-1]
     (1, True, 'dy/dx = 3.0 + 3.0 = 6.0')
     """
-    state = player_data(root, digits, layout=page_layout(), **draw_options)
+    state = player_data(root, digits, layout=layout or page_layout(), **draw_options)
     state["sums"] = chain_rule_sums(root, digits)
     state["index"] = {node["name"]: k for k, node in enumerate(state["nodes"])}
     state["count"] = step_count(root)  # "steps" holds the player's step records
@@ -83,17 +84,17 @@ def chain_rule_sums(root: Value, digits: int = 4) -> dict[int, list[str]]:
     return sums
 
 
-def live_state(root: Value, digits: int = 4, **draw_options: Any) -> dict:
+def live_state(root: Value, digits: int = 4, layout: str | None = None, **draw_options: Any) -> dict:
     """What the widget's page receives while a network trains: one sample's picture as DOT
     (current data and grads, from a backward pass of its own; every ``.grad`` is put back),
     no steps and no nodes (the player leaves the grads as drawn), and ``flows``: the gradient each drawn edge carries back (the local derivative
     times the gradient at its head), keyed by the edge's SVG id, and in a collapsed picture also
     by ``"tail->head"`` (its Graphviz title) between boxes. A graph of more than ``LIVE_MAX_NODES`` nodes is
-    drawn one box per neuron unless ``collapse`` is given.
+    drawn one box per neuron unless ``collapse`` is given. ``layout`` overrides ``page_layout()``'s choice.
 
     >>> from autograd import Value
     >>> x = Value(2.0, "x"); w = Value(-3.0, "w"); y = (x * w).tanh(); y.label = "y"
-    >>> state = live_state(y)
+    >>> state = live_state(y, layout="page")
     >>> state["steps"], state["count"], sorted(state["flows"])
     ([], 2, ['edge-0-op-2', 'edge-1-op-2', 'edge-2-op-3'])
     >>> state["flows"]["edge-0-op-2"] == state["flows"]["edge-2-op-3"] * -3.0   # dy/dx: dy/d(x*w) times w
@@ -105,7 +106,7 @@ def live_state(root: Value, digits: int = 4, **draw_options: Any) -> dict:
     names = node_names(root)
     forward = order[::-1]
     index = {node: k for k, node in enumerate(forward)}
-    picture, picture_key = (dot_source, "dot") if page_layout() == "page" else (svg_text, "svg")
+    picture, picture_key = (dot_source, "dot") if (layout or page_layout()) == "page" else (svg_text, "svg")
     with scratch_grads(root):
         root.backward()
         if collapse is None:

@@ -52,10 +52,9 @@ def write_site(folder: str | os.PathLike) -> Site:
     """Write the static site into ``folder`` (created if missing; other files in it are left alone).
 
     >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     site = write_site(folder) if not missing_vendor() else None  # (make vendor first)
-    ...     site is None or sorted(p.name for p in Path(folder).iterdir())
-    ['chainrule.zip', 'index.html', 'player.css', 'player.js', 'vendor', 'web.css', 'web.js', 'worker.js']
+    >>> site = write_site(tempfile.mkdtemp()) if not missing_vendor() else None  # (make vendor first)
+    >>> site is None or {"index.html", "chainrule.zip", "vendor"} <= {p.name for p in site.index.parent.iterdir()}
+    True
     """
     missing = missing_vendor()
     if missing:
