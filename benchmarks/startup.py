@@ -24,8 +24,10 @@ TOP = 12
 
 
 def _environment() -> dict[str, str]:
-    """This checkout's packages first, whatever is installed."""
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    """This checkout's packages first, whatever is installed; bytecode cached as an installed package has it
+    (PYTHONDONTWRITEBYTECODE, set on some machines, would time compiling every module from source each run)."""
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return environment | {"PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
 
 
 def _cli() -> list[str]:

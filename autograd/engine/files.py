@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import errno
-import io
 import os
 import stat
 import tempfile
-import zipfile
 from collections.abc import Collection, Mapping
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -123,6 +120,8 @@ def package_files(package: str) -> dict[str, bytes]:
     >>> "autograd/engine/files.py" in package_files("autograd")
     True
     """
+    from importlib import resources  # packing is rare: importing autograd stays without it
+
     found: dict[str, bytes] = {}
 
     def walk(folder: Traversable, prefix: str) -> None:
@@ -145,6 +144,9 @@ def zip_bytes(entries: Mapping[str, bytes], executable: Collection[str] = ()) ->
     >>> zip_bytes({"a.txt": b"hi"}) == zip_bytes({"a.txt": b"hi"})
     True
     """
+    import io
+    import zipfile
+
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries.items():

@@ -9,7 +9,6 @@ from ..engine.formatting import bracketed, format_number
 from ..engine.graph import scratch_grads, topological_order
 from ..engine.steps import BackwardStep, backward_steps
 from .naming import PLAIN, Latex, Notation, defining_formula, node_names
-from .tensors import explain_tensors
 
 if TYPE_CHECKING:
     from ..engine.value import Value
@@ -134,6 +133,8 @@ def explain(root: Value, digits: int = 4, style: str = "text", view: str = "scal
     if view != "scalar":
         if view != "tensor":
             raise ValueError(f"explain view must be 'scalar' (one line per edge) or 'tensor' (one tensor op at a time), got {view!r}")
+        from .tensors import explain_tensors  # the tensor view loads when asked for: the CLI starts without it
+
         tensor_text = TensorExplanation(explain_tensors(root, digits, element))
         tensor_text.root, tensor_text.digits = root, digits
         return tensor_text
