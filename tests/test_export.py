@@ -378,6 +378,8 @@ def test_animate_refuses_bad_arguments(tmp_path):
         animate(Value(1.0) * 2, tmp_path / "a.png")
     with pytest.raises(ValueError, match="from 640 to 1920"):
         animate(Value(1.0) * 2, tmp_path / "a.gif", width=4000)
+    with pytest.raises(ValueError, match="multiple of 16"):
+        animate(Value(1.0) * 2, tmp_path / "a.gif", width=650)
     with pytest.raises(TypeError, match="Value"):
         animate(3, tmp_path / "a.gif")
     assert list(tmp_path.iterdir()) == []

@@ -40,7 +40,6 @@ def pictures_laid_out_in_the_page(monkeypatch):
     monkeypatch.setattr(widget_state, "page_layout", lambda: "page")
 
 
-
 def product():
     x = Value(2.0, "x"); w = Value(-3.0, "w")
     y = x * w; y.label = "y"
@@ -58,6 +57,9 @@ def test_traits_follow_the_graph_and_refuse_steps_outside_it():
     for bad in (-1, w.steps + 1):
         with pytest.raises(traitlets.TraitError, match=f"step must be from 0 to {w.steps}"):
             w.step = bad
+    assert w.step == 1
+    with pytest.raises(traitlets.TraitError, match="a whole number"):
+        w.step = True  # not a step number, though traitlets' Int would take it as 1
     assert w.step == 1
     with pytest.raises(traitlets.TraitError, match="steps is how many steps"):
         w.steps = 99

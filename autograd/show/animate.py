@@ -41,7 +41,7 @@ def animate(root: Value, path: str | os.PathLike, seconds_per_step: float = 2.5,
     Frame 1 is the forward picture (values, the grads still blank); then one frame per step
     of ``root.backward_steps()``, its node and edges highlighted and its rule in large text;
     the last frame shows every gradient. Frames are ``width`` x ``width * 9 / 16`` pixels
-    (at most 1920x1080), each shown ``seconds_per_step`` seconds (the first and last longer).
+    (a multiple of 16, at most 1920x1080), each shown ``seconds_per_step`` seconds (the first and last longer).
     The grads of the graph are left as they were.
 
     >>> import tempfile, os, shutil
@@ -57,9 +57,9 @@ def animate(root: Value, path: str | os.PathLike, seconds_per_step: float = 2.5,
     if not isinstance(root, Value):
         raise TypeError(f"animate needs the Value at the top of a graph, got {type(root).__name__}")
     seconds = check_real(seconds_per_step, "seconds_per_step", 0.2, 60)
-    if isinstance(width, bool) or not isinstance(width, int) or not MIN_WIDTH <= width <= MAX_WIDTH:
-        raise ValueError(f"width is the frame's width in pixels, a whole number from {MIN_WIDTH} to {MAX_WIDTH}; "
-                         f"got {width!r}")
+    if isinstance(width, bool) or not isinstance(width, int) or not MIN_WIDTH <= width <= MAX_WIDTH or width % 16:
+        raise ValueError(f"width is the frame's width in pixels, a multiple of 16 (so that the frame is exactly "
+                         f"16:9) from {MIN_WIDTH} to {MAX_WIDTH}, like 1280 or 1920; got {width!r}")
     pillow = _pillow()
     size = (width, width * 9 // 16)
     names = node_names(root)

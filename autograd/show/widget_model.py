@@ -56,6 +56,8 @@ class Widget(anywidget.AnyWidget):
     @traitlets.validate("step")
     def _valid_step(self, proposal: Any) -> int:
         step = proposal["value"]
+        if isinstance(step, bool):  # traitlets' Int takes True as 1; the project's own int checks refuse it
+            raise traitlets.TraitError(f"step must be a whole number from 0 to {self.steps}, got {step!r}")
         if not 0 <= step <= self.steps:
             raise traitlets.TraitError(f"step must be from 0 to {self.steps} (the backward pass has {self.steps} "
                                        f"steps), got {step}")
