@@ -136,3 +136,35 @@ def test_check_op_refuses_an_op_undefined_everywhere_it_looks():
     nowhere = custom_op("nowhere", lambda x: math.log(-abs(x) - 1), lambda x, out: 0.0)
     with pytest.raises(ValueError, match=r"undefined at every point tried in -3.0..3.0; pass domain="):
         check_op(nowhere, samples=2)
+
+
+# ---- issue 22 item 1: a forward whose signature cannot be read ----
+
+def test_a_builtin_forward_takes_its_inputs_from_the_derivative():
+    hyp = custom_op("hypot", math.hypot, lambda x, y, out: (x / out, y / out))
+    x, y = Value(3.0, "x"), Value(4.0, "y")
+    z = hyp(x, y)
+    z.backward()
+    assert (z.data, x.grad, y.grad) == (5.0, 0.6, 0.8)
+    assert hyp.op.operands == ("x", "y")
+
+
+def test_arity_counts_the_inputs_when_no_signature_tells():
+    import operator
+
+    times = custom_op("times", operator.mul, lambda *xs, out: (xs[1], xs[0]), arity=2)
+    a, b = Value(2.0), Value(-5.0)
+    c = times(a, b)
+    c.backward()
+    assert (c.data, a.grad, b.grad) == (-10.0, -5.0, 2.0)
+    biggest = custom_op("biggest", max, lambda *xs, out: tuple(float(x == out) for x in xs), arity=3)
+    assert biggest.op.operands == ("x1", "x2", "x3") and biggest(1.0, Value(4.0), 2.0).data == 4.0
+
+
+def test_arity_that_contradicts_a_signature_or_nothing_to_count_is_refused():
+    with pytest.raises(ValueError, match=r"arity=3 but the forward takes 2 input\(s\) \(y, x\)"):
+        custom_op("atan2", math.atan2, lambda y, x, out: (0.0, 0.0), arity=3)
+    with pytest.raises(ValueError, match="arity must be a positive int, got 0"):
+        custom_op("f", max, lambda *xs, out: 0.0, arity=0)
+    with pytest.raises(TypeError, match=r"cannot tell how many inputs.*pass arity=N"):
+        custom_op("f", max, lambda *xs, out: 0.0)

@@ -19,13 +19,22 @@ DEFAULT_DOMAIN = (-3.0, 3.0)
 
 
 def custom_op(name: str, forward: Callable[..., float], derivative: Callable[..., Sequence[float] | float],
-              value_derivative: Callable[..., Sequence[Value | float]] | None = None) -> Callable[..., Value]:
+              value_derivative: Callable[..., Sequence[Value | float]] | None = None, *,
+              arity: int | None = None) -> Callable[..., Value]:
     """A new op: a function of Values and numbers that makes one node whose ``.op`` is ``name``.
 
     ``forward(*xs)`` computes the result from floats; ``derivative(*xs, out=out)`` gives
     d out/d x for each input (a tuple, or one float for one input). ``value_derivative``,
     the same rule written with Value ops, lets ``grad(..., create_graph=True)`` differentiate
     the op again. Check your rule with ``check_op``.
+
+    The inputs are counted (and named) from ``forward``'s signature; where a builtin has none
+    to read (``math.hypot``), from ``derivative``'s (all but ``out``), or from ``arity=``.
+
+    >>> import math
+    >>> hypot = custom_op("hypot", math.hypot, lambda x, y, out: (x / out, y / out))
+    >>> hypot(Value(3.0), Value(4.0)).data, hypot.op.operands
+    (5.0, ('x', 'y'))
 
     >>> cube = custom_op("cube", lambda x: x ** 3, lambda x, out: 3 * x * x)
     >>> x = Value(2.0, "x"); y = cube(x); y.backward()
@@ -39,7 +48,7 @@ def custom_op(name: str, forward: Callable[..., float], derivative: Callable[...
             raise TypeError(f"custom_op {name!r}: {what} must be a function, got {type(function).__name__}")
     if value_derivative is not None and not callable(value_derivative):
         raise TypeError(f"custom_op {name!r}: value_derivative must be a function or None")
-    inputs = _input_names(forward)
+    inputs = _input_names(name, forward, derivative, arity)
     op = CustomOp(name, operands=inputs, params=(), forward="", derivatives=(), value_derivatives=(),
             rules=tuple(f"(the derivative given to custom_op {name!r})" for _ in inputs),
             latex_rules=tuple(r"\text{(custom)}" for _ in inputs), domain=(), overflow=None,
@@ -83,18 +92,39 @@ def _point(xs: list[float]) -> str:
     return ", ".join(repr(x) for x in xs)
 
 
-def _input_names(forward: Callable[..., float]) -> tuple[str, ...]:
+def _input_names(name: str, forward: Callable[..., float], derivative: Callable[..., object],
+                 arity: int | None) -> tuple[str, ...]:
+    """The op's input names: read from ``forward``, else from ``derivative`` (without ``out``), else ``arity``'s x1..xn."""
+    if arity is not None and (not isinstance(arity, int) or isinstance(arity, bool) or arity < 1):
+        raise ValueError(f"custom_op {name!r}: arity must be a positive int, got {arity!r}")
+    for function, drop in ((forward, ()), (derivative, ("out",))):
+        names = _positional_names(function, drop)
+        if names is None:  # nothing to read: try the next source
+            continue
+        if arity is not None and len(names) != arity:
+            raise ValueError(f"custom_op {name!r}: arity={arity} but the "
+                             f"{'forward' if function is forward else 'derivative'} takes {len(names)} "
+                             f"input(s) ({', '.join(names)})")
+        return names
+    if arity is not None:
+        return ("x",) if arity == 1 else tuple(f"x{k}" for k in range(1, arity + 1))
+    raise TypeError(f"custom_op {name!r}: cannot tell how many inputs the op takes (forward and derivative "
+                    "take a fixed number of inputs, like lambda x: ... or lambda a, b: ..., or pass arity=N)")
+
+
+def _positional_names(function: Callable[..., object], drop: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The required positional parameters' names, or None when the signature cannot be read or takes ``*args``."""
     try:
         import inspect  # only here: it costs the engine's import 4 ms
 
-        parameters = list(inspect.signature(forward).parameters.values())
-    except (TypeError, ValueError):  # a builtin like math.sin has no signature to read
-        return ("x",)
-    positional = [p.name for p in parameters
-                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty]
-    if not positional or any(p.kind == p.VAR_POSITIONAL for p in parameters):
-        raise TypeError("custom_op: forward must take a fixed number of inputs, like lambda x: ... or lambda a, b: ...")
-    return tuple(positional)
+        parameters = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):  # a builtin like math.hypot has no signature to read
+        return None
+    if any(p.kind == p.VAR_POSITIONAL for p in parameters):
+        return None
+    names = tuple(p.name for p in parameters if p.name not in drop
+                  and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty)
+    return names or None
 
 
 def check_op(fn: Callable[..., Value], arity: int | None = None, domain: tuple[float, float] | None = None,
