@@ -23,10 +23,13 @@ else:
     torch = pytest.importorskip("torch")
 
 
-def torch_derivatives(function, xs, params, order):
-    """The derivatives of each order by each input, from torch.autograd.grad(create_graph=True)."""
-    ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
-    outs = [function(*ts, *params)]
+def torch_derivatives(function, xs, params, order, constants=()):
+    """The derivatives of each order by each input, from torch.autograd.grad(create_graph=True).
+
+    The inputs at the positions in ``constants`` are plain numbers (no derivative by them)."""
+    args = [torch.tensor(x, dtype=torch.float64, requires_grad=k not in constants) for k, x in enumerate(xs)]
+    ts = [t for k, t in enumerate(args) if k not in constants]
+    outs = [function(*args, *params)]
     found = []
     for _ in range(order):
         if not outs[-1].requires_grad:  # the last order was a constant: the rest are zero
@@ -39,9 +42,10 @@ def torch_derivatives(function, xs, params, order):
     return found
 
 
-def our_derivatives(op, xs, params, order):
-    vs = [Value(x) for x in xs]
-    outs = [apply(op, vs, params)]
+def our_derivatives(op, xs, params, order, constants=()):
+    args = [x if k in constants else Value(x) for k, x in enumerate(xs)]
+    vs = [v for v in args if isinstance(v, Value)]
+    outs = [apply(op, args, params)]
     found = []
     for _ in range(order):
         gs = grad(outs[-1], vs, create_graph=True)

@@ -513,20 +513,22 @@ def _data(x: Any) -> float:
     return float(x) if isinstance(x, numbers.Real) else x.data
 
 
-def _pow_base_derivative(a: Any, b: Any) -> Any:
-    """d(a ** b)/da on Values: ``b * a ** (b - 1)``, equal to the float rule where that has special values."""
+def _pow_base_derivative(a: Any, b: Any, out: Any) -> Any:
+    """d(a ** b)/da on Values: ``b * a ** (b - 1)``, branch for branch the float rule (``b * (out / a)`` where
+    a^(b-1) would overflow, the special values at 0)."""
     if _data(b) == 0:
         return 0.0
-    if _data(a) == 0 and _data(b) < 1:
-        return math.inf
-    return b * a ** (b - 1)
+    if _data(b) >= 1 or not -1.0 < _data(a) < 1.0:
+        return b * a ** (b - 1)
+    return b * (out / a) if _data(a) != 0 else math.inf
 
 
 def _pow_exponent_derivative(a: Any, out: Any) -> Any:
-    """d(a ** b)/db on Values: ``a ** b * ln a``; 0 at a = 0 and NaN below, as the float rule."""
+    """d(a ** b)/db on Values: ``a ** b * ln a``; 0 at a = 0 and NaN below, as the float rule (a NaN node,
+    so that every higher derivative is NaN too, as in PyTorch, not the 0 of a constant)."""
     if _data(a) > 0:
         return out * _VALUE_MATH.log(a)
-    return 0.0 if _data(a) == 0 else math.nan
+    return 0.0 if _data(a) == 0 else out * math.nan
 
 
 _VALUE_MATH = _ValueMath()
@@ -579,15 +581,20 @@ TABLE: tuple[Op, ...] = (
     binary("+", "a + b", ("1.0", "1.0"), ("1", "1"), ("1", "1"), method="__add__"),
     binary("-", "a - b", ("1.0", "-1.0"), ("1", "-1"), ("1", "-1"), method="__sub__"),
     binary("*", "a * b", ("b", "a"), ("$b", "$a"), ("$b", "$a"), method="__mul__"),
-    binary("/", "a / b", ("1.0 / b", "-a / (b * b)"), ("1/$b", "-$a/$b^2"),
+    # d(a/b)/db is -a/b^2 but computed as -out/b (as PyTorch does): b^2 under- or overflows long before
+    # a/b does, and squares again at every order of create_graph.
+    binary("/", "a / b", ("1.0 / b", "-out / b"), ("1/$b", "-$a/$b^2"),
            (r"\frac{1}{$b}", r"-\frac{$a}{$b^{2}}"), method="__truediv__",
            domain=(("b != 0", ZeroDivisionError, "'/' divides by zero: {a} / {b}"),)),
     binary("**", "a ** b",
-           ("0.0 if b == 0 else b * out / a if a != 0 else math.inf if b < 1 else float(b == 1)",
+           # b * a^(b-1) as PyTorch and a student write it (with a constant b, generated code folds it to 2.0 * a);
+           # where a^(b-1) could overflow (|a| < 1, b < 1) as b * (out / a), which cannot raise.
+           ("0.0 if b == 0 else b * a ** (b - 1.0) if b >= 1 or not -1.0 < a < 1.0 else b * (out / a) if a != 0"
+            " else math.inf",
             "out * math.log(a) if a > 0 else 0.0 if a == 0 else math.nan"),
            ("$b * $a^($b - 1)", "$a^$b * ln($a)"),
            (r"$b \cdot {$a}^{$b - 1}", r"{$a}^{$b} \ln $a"), method="__pow__",
-           value_derivatives=("pow_base_derivative(a, b)", "pow_exponent_derivative(a, out)"),
+           value_derivatives=("pow_base_derivative(a, b, out)", "pow_exponent_derivative(a, out)"),
            domain=(("a != 0 or b >= 0", ZeroDivisionError, "'**' raises zero to a negative power: {a} ** {b}"),
                    ("a >= 0 or b.is_integer()", ValueError,
                     "'**' of a negative base needs an integer exponent, got {a} ** {b}")),
