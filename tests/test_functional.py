@@ -129,4 +129,61 @@ def test_mode_costs_cross_over_as_inputs_and_outputs_change():
     xs = [Value(0.1 * k) for k in range(10)]
     many_in = mode_costs(Value.sum([v * v for v in xs]).tanh(), xs)
     assert many_out["forward"] < many_out["reverse"] and many_in["reverse"] < many_in["forward"]
-    assert many_out == {"forward": 12, "reverse": 30} and many_in == {"forward": 40, "reverse": 31}
+    assert many_out == {"forward": 12, "reverse": 30} and many_in == {"forward": 310, "reverse": 31}
+
+
+class CountingFloat(float):
+    """A local derivative that counts the multiplications jvp and backward do with it."""
+
+    count = 0
+
+    def __mul__(self, other):
+        CountingFloat.count += 1
+        return float(self) * other
+
+    __rmul__ = __mul__
+
+
+def executed_multiply_adds(outputs, inputs):
+    """Run the whole Jacobian both ways with every local derivative counting: (forward, reverse)."""
+    from autograd.engine.graph import edges, topological_order_of
+
+    for node in topological_order_of(outputs):
+        parents, local_grads = edges(node)
+        if parents:
+            counted = tuple(map(CountingFloat, local_grads))
+            node._local_grads = counted if type(node._parents) is tuple else counted[0]
+    CountingFloat.count = 0
+    for k in range(len(inputs)):
+        jvp(outputs, inputs, [float(i == k) for i in range(len(inputs))])
+    forward, CountingFloat.count = CountingFloat.count, 0
+    for output in outputs:
+        output.backward()
+        output.zero_grad()
+    return forward, CountingFloat.count
+
+
+def the_issue_s_graphs():
+    """(outputs, inputs) pairs: the issue's sum of tanh(x_k * x_k), a fan-out, a shared trunk, a neuron."""
+    xs = [Value(0.1 * k) for k in range(10)]
+    yield [sum((x * x).tanh() for x in xs)], xs
+    x = Value(0.5)
+    trunk = x.tanh().exp()
+    yield [trunk * k for k in range(1, 11)], [x]
+    a, b, c = Value(1.0), Value(-2.0), Value(0.5)
+    shared = a * b + c
+    yield [shared.tanh(), shared * a, (shared / c).exp()], [a, b, c]
+    ws = [Value(0.3 * k - 1) for k in range(5)]
+    yield [Value.dot(ws, [1.0, 2.0, -1.0, 0.5, 3.0], start=ws[0]).sigmoid()], ws
+
+
+def test_mode_costs_counts_what_jvp_and_backward_execute():
+    for outputs, inputs in the_issue_s_graphs():
+        costs = mode_costs(outputs, inputs)
+        assert (costs["forward"], costs["reverse"]) == executed_multiply_adds(outputs, inputs)
+        if len(outputs) == 1 and len(inputs) > 1:
+            assert costs["reverse"] < costs["forward"], costs
+        if len(inputs) == 1 and len(outputs) > 1:
+            assert costs["forward"] < costs["reverse"], costs
+    xs = [Value(0.1 * k) for k in range(10)]
+    assert mode_costs(sum((x * x).tanh() for x in xs), xs) == {"forward": 490, "reverse": 49}  # the issue's: 40, 40
