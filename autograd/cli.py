@@ -36,6 +36,7 @@ EXPORT_EXAMPLE = ('chainrule export "tanh(x*w + b)" x=1:3 w=-3:-1 b=6:7 --studen
                   '--format moodle --out neuron.xml')
 # what each export format's file is called, checked before anything is computed
 EXPORT_SUFFIXES = {"moodle": (".xml",), "gift": (".txt", ".gift"), "qti": (".zip",), "gradescope": (".zip",)}
+WORKSHEET_EXAMPLE = "chainrule worksheet --count 5 --seed 1 --out worksheets"
 
 
 class UsageError(Exception):
@@ -43,11 +44,15 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: object, example: str = EXAMPLE, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.example = example  # the command's own, shown when a required argument is missing
+
     def error(self, message: str) -> NoReturn:  # argparse prints usage and more; one line is enough
         if "unrecognized arguments: -" in message or "expected one argument" in message:
             message += " (an expression that starts with '-' goes after '--': chainrule explain -- '-x*2' x=1)"
         elif "required" in message:
-            message += f" (for example: {EXAMPLE})"
+            message += f" (for example: {self.example})"
         raise UsageError(message)
 
 
@@ -104,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     quiz_cmd.add_argument("inputs", metavar="NAME=VALUE", nargs="*", help="a value for every name in EXPR")
     quiz_cmd.add_argument("--hide-local", action="store_true", help="hints give each local derivative's rule, not its number")
     sheet_cmd = commands.add_parser(
-        "worksheet", help="write N printable exercises and their answer key as HTML",
+        "worksheet", help="write N printable exercises and their answer key as HTML", example=WORKSHEET_EXAMPLE,
         description="Graded exercises (a sum, a product, a neuron, a shared subexpression, a loss), their graphs "
                     "with the grads left blank, and an answer key with every chain-rule line. Same seed, same files.")
     sheet_cmd.add_argument("--count", type=int, default=5, help="how many exercises (1-50, default 5)")
@@ -178,12 +183,12 @@ def check_options(args: argparse.Namespace) -> None:
         except WriteError as error:
             raise UsageError(f"--{option}: {error}") from None
     if args.svg or args.png:  # Graphviz draws them: say it is missing before the explanation prints
-        from .show.drawing import dot_program
+        from .show.drawing import NO_DOT, GraphvizMissingError, dot_program
 
         try:
             dot_program()
-        except RuntimeError as error:
-            raise UsageError(str(error)) from None
+        except GraphvizMissingError:  # (the library's hint, a .dot file, is no option here)
+            raise UsageError(f"{NO_DOT}; without it, --tree prints the graph as text") from None
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -191,12 +196,13 @@ def run_explain(args: argparse.Namespace) -> int:
     out, inputs = build(args.expression, args.inputs)
     if args.json:
         print(json.dumps(as_json(args.expression, out, inputs, args.digits), indent=2))
-    elif args.step and sys.stdin.isatty():
-        step_interactively(out, inputs, args.digits)
     else:
         if args.style == "text":
             print(f"{OUTPUT_NAME} = {args.expression.strip()}")
-        print(explain(out, args.digits, args.style))
+        if args.step and sys.stdin.isatty():
+            step_interactively(out, inputs, args.digits)
+        else:
+            print(explain(out, args.digits, args.style))
     if not out.grad:  # the CLI's own graph: its pictures and tree show the gradients just explained
         out.backward()
     if args.tree:
@@ -334,12 +340,15 @@ def write_pictures(out: Value, args: argparse.Namespace) -> None:
     """Draw the pictures asked for (the drawing layer loads only then)."""
     if not any(getattr(args, option) for option, _ in PICTURES):
         return
-    from .show.drawing import render
+    from .show.drawing import NO_DOT, GraphvizMissingError, render
     from .show.html_player import write_player
 
     for path, write in ((args.svg, render), (args.png, render), (args.html, write_player)):
         if path:
-            write(out, path, digits=args.digits, edge_labels="rule")
+            try:
+                write(out, path, digits=args.digits, edge_labels="rule")
+            except GraphvizMissingError:  # (the library's hint, a .dot file, is no option here)
+                raise GraphvizMissingError(f"{NO_DOT}; without it, --tree prints the graph as text") from None
             print(f"wrote {path}", file=sys.stderr)
     if args.gif:
         from .show.animate import animate
@@ -377,8 +386,12 @@ def _drop_stdout() -> None:
 
 
 def _run(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):  # a bare chainrule: what can it do?
+        parser.print_help()
+        return 0
     try:
-        args = build_parser().parse_args(argv)
+        args = parser.parse_args(argv)
     except UsageError as error:
         return fail(str(error), None, None)
     try:

@@ -146,6 +146,7 @@ class Op(str):
     constant_first: bool  # for a binary op with one constant: is the constant the left operand?
     custom = False  # a custom_op's (CustomOp)
     sums_products = False  # a weighted sum, one node (DotOp): how nn's neurons are made
+    except_at: str | None = None  # where the op is undefined though no float ever lands there (tan: pi/2 + k pi)
 
     def __new__(cls, name: str, **fields: Any) -> Op:
         op = str.__new__(cls, name)
@@ -210,10 +211,18 @@ class Op(str):
         return fill((self.latex_rules if notation == "latex" else self.rules)[k], names)
 
     def domain_text(self) -> str:
-        """Where the op is defined, as the table's conditions: ``x > 0``, or ``all real x``."""
-        if not self.domain:
-            return "all real " + " and ".join(self.operands)
-        return "; ".join(condition for condition, _, _ in self.domain)
+        """Where the op is defined, as the table's conditions: ``x > 0``, or ``all real x``.
+
+        >>> BY_NAME["log"].domain_text(), BY_NAME["tan"].domain_text(), BY_NAME["clamp"].domain_text()
+        ('x > 0', 'all real x except pi/2 + k pi', 'all real x; lo <= hi')
+        """
+        on_operands = [condition for condition, _, _ in self.domain
+                       if any(re.search(rf"\b{operand}\b", condition) for operand in self.operands)]
+        on_params = [condition for condition, _, _ in self.domain if condition not in on_operands]
+        text = "; ".join(on_operands) or "all real " + " and ".join(self.operands)
+        if self.except_at:
+            text += f" except {self.except_at}"
+        return "; ".join([text, *on_params])
 
     # ---- reading a node of this op ----
 
@@ -540,7 +549,7 @@ VALUE_NAMESPACE = {"math": _VALUE_MATH, "pow_base_derivative": _pow_base_derivat
 
 def unary(name: str, forward: str, derivative: str, rule: str, latex_rule: str, *,
           domain: tuple[tuple[str, type, str], ...] = (), overflow: str | None = None,
-          params: tuple[tuple[str, float], ...] = (), value_derivative: str | None = None,
+          params: tuple[tuple[str, float], ...] = (), value_derivative: str | None = None, except_at: str | None = None,
           latex_name: str | None = None, points: tuple[float, float] = (-3.0, 3.0), method: str | None = None,
           symbol_kind: str = "call", activation: bool = False) -> Op:
     """A table entry for an op of one operand ``x`` (and maybe parameters)."""
@@ -548,7 +557,7 @@ def unary(name: str, forward: str, derivative: str, rule: str, latex_rule: str, 
               value_derivatives=(value_derivative or derivative,), rules=(rule,), latex_rules=(latex_rule,),
               domain=domain, overflow=overflow, symbol_kind=symbol_kind, method=method or name,
               latex_name=latex_name or rf"\operatorname{{{name}}}", points=points, activation=activation,
-              constant_first=False)
+              constant_first=False, except_at=except_at)
 
 
 def binary(name: str, forward: str, derivatives: tuple[str, str], rules: tuple[str, str],
@@ -646,12 +655,13 @@ TABLE: tuple[Op, ...] = (
           "sigmoid($x) = 1 - exp(-softplus($x))", r"\sigma($x)", activation=True, points=(-6.0, 6.0)),
     unary("clamp", "min(max(x, lo), hi)",
           "1.0 if lo <= x <= hi else 0.0", "1 if $lo <= $x <= $hi, else 0", r"[$lo \le $x \le $hi]",
-          params=(("lo", -math.inf), ("hi", math.inf))),
+          params=(("lo", -math.inf), ("hi", math.inf)),
+          domain=(("lo <= hi", ValueError, "clamp needs lo <= hi, got lo={lo} and hi={hi}"),)),
     # ---- trigonometric and hyperbolic ----
     unary("sin", "math.sin(x)", "math.cos(x)", "cos($x)", r"\cos $x", latex_name=r"\sin"),
     unary("cos", "math.cos(x)", "-math.sin(x)", "-sin($x)", r"-\sin $x", latex_name=r"\cos"),
     unary("tan", "math.tan(x)", "1.0 + out * out", "1 + tan($x)^2", r"1 + \tan^{2} $x", latex_name=r"\tan",
-          points=(-1.4, 1.4)),
+          points=(-1.4, 1.4), except_at="pi/2 + k pi"),
     unary("asin", "math.asin(x)", "1.0 / math.sqrt(1.0 - x * x) if -1.0 < x < 1.0 else math.inf",
           "1/sqrt(1 - $x^2)", r"\frac{1}{\sqrt{1 - $x^{2}}}", latex_name=r"\arcsin",
           domain=(("-1 <= x <= 1", ValueError, "asin needs -1 <= x <= 1, got {x}"),), points=(-0.95, 0.95)),
@@ -699,7 +709,10 @@ def cheat_sheet() -> str:
     """
     rows = [("op", "derivative", "domain")]
     for op in TABLE:
+        if op.symbol_kind == "nary":  # Python only: an expression writes them as + and *
+            continue
         for k in range(len(op.rules)):
             rows.append((op.name if k == 0 else "", op.rule(k), op.domain_text() if k == 0 else ""))
     width = [max(len(row[i]) for row in rows) + 2 for i in range(2)]
-    return "\n".join(f"{a:<{width[0]}}{b:<{width[1]}}{c}".rstrip() for a, b, c in rows)
+    return "\n".join(f"{a:<{width[0]}}{b:<{width[1]}}{c}".rstrip() for a, b, c in rows) + (
+        "\n\nIn Python also Value.sum(terms) and Value.dot(xs, ys), one node each (in an expression: + and *).")

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 Operand = Union["Value", int, float]
 
 _new = object.__new__
-_get_data = attrgetter("data")
+_get_data = attrgetter("_data")  # the slot itself: ``.data`` is a checked property
 
 
 class FloatOverflowError(OverflowError, ValueError):
@@ -67,10 +67,15 @@ def as_float(x: object, what: str = "Value") -> float:
     )
 
 
+def _drops_gradient(call: str, fix: str) -> str:
+    """The message of float(v), int(v), round(v): each would cut the Value out of the graph silently."""
+    return f"{call} of a Value would drop its gradient silently: {fix}"
+
+
 def _data_of(x: object, op: str) -> float:
     """An operand's number: a Value's data or a constant; TypeError naming ``op`` otherwise."""
     if isinstance(x, Value):
-        return x.data
+        return x._data
     return as_float(x, f"'{op}'")
 
 
@@ -82,7 +87,7 @@ def _node(data: float, op: Op, parents: tuple[Value, ...] | Value,
     ``_consts``; other nodes leave that slot empty (storing None in every node costs ~40 ns each).
     """
     out = _new(Value)
-    out.data = data
+    out._data = data
     out.grad = 0.0
     out._label = ""
     if MODE.plain:
@@ -117,8 +122,8 @@ class Value:
     (10.0, 7.0)
     """
 
-    __slots__ = ("data", "grad", "_label", "op", "_parents", "_local_grads", "_consts")
-    data: float
+    __slots__ = ("_data", "grad", "_label", "op", "_parents", "_local_grads", "_consts")
+    _data: float
     grad: float
     _label: str
     op: Op  # LEAF ('') for a leaf
@@ -171,7 +176,7 @@ class Value:
 
     def __init__(self, data: float, label: str = "") -> None:
         self.label = label
-        self.data = as_float(data)
+        self._data = as_float(data)
         self.grad = 0.0
         self.op = LEAF
         self._parents = ()
@@ -187,6 +192,24 @@ class Value:
         if not isinstance(label, str):
             raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r:.40}")
         self._label = label
+
+    @property
+    def data(self) -> float:
+        """The number this Value holds (a float). Setting it takes any real number, as ``Value()`` does.
+
+        >>> v = Value(1.0); v.data = 3; v.data
+        3.0
+        >>> v.data = "a"
+        Traceback (most recent call last):
+        ...
+        TypeError: Value.data needs a real number (int, float, bool or a numpy scalar), got str: 'a'
+        """
+        return self._data
+
+    @data.setter
+    def data(self, value: float) -> None:
+        # ops and the engine's own loops read and write the slot _data: this check costs them nothing
+        self._data = value if type(value) is float else as_float(value, "Value.data")
 
     # ---- the graph, as the public API shows it ----
 
@@ -215,11 +238,14 @@ class Value:
         return svg_or_none(self, edge_labels="rule")
 
     def __float__(self) -> float:
-        raise TypeError(
-            "float() of a Value would drop its gradient silently: use v.item() for the number, "
-            "or stay in the graph with the Value's methods (v.exp(), v.log(), v.tanh(), ...) "
-            "instead of math.exp(v)"
-        )
+        raise TypeError(_drops_gradient("float()", "use v.item() for the number, or stay in the graph with the "
+                                        "Value's methods (v.exp(), v.log(), v.tanh(), ...) instead of math.exp(v)"))
+
+    def __int__(self) -> int:
+        raise TypeError(_drops_gradient("int()", "use int(v.item()) for the number cut to an int"))
+
+    def __round__(self, ndigits: int | None = None) -> float:
+        raise TypeError(_drops_gradient("round()", 'use round(v.item(), n) for the number, or f"{v:.3f}" to show it'))
 
     def item(self) -> float:
         """The data as a plain float (no gradient flows through it).
@@ -237,7 +263,20 @@ class Value:
         """
         return format(self.data, spec) if spec else repr(self)
 
-    # No __eq__ or __hash__ here: identity, so Values work as set members and dict keys.
+    def __eq__(self, other: object) -> bool:
+        """Identity, not the numbers: ``Value(0) == 0`` and ``Value(1.0) == Value(1.0)`` are False.
+
+        So Values work as set members and dict keys (a graph walk keeps them in sets). Compare
+        the numbers with ``v.data == 0`` or ``v.item() == 0``; ``<``, ``<=``, ``>``, ``>=``
+        do compare the numbers. (A PyTorch tensor's ``==`` is elementwise; a Value's is not.)
+
+        >>> v = Value(0.0)
+        >>> v == 0, v == v, v.data == 0, v <= 0
+        (False, True, True, True)
+        """
+        return self is other
+
+    __hash__ = object.__hash__  # identity, at C speed (defining __eq__ would otherwise unset it)
 
     def __bool__(self) -> bool:
         """Truth as a number's (and a one-element tensor's): ``if v:`` means ``if v.data != 0``.
@@ -329,7 +368,7 @@ class Value:
             if len(xs) != len(ys):
                 raise ValueError(f"dot needs xs and ys of the same length, got {len(xs)} and {len(ys)}")
             if isinstance(start, Value):
-                starts_, start_grads, total, constant = [start], [1.0], start.data, 0.0
+                starts_, start_grads, total, constant = [start], [1.0], start._data, 0.0
             else:
                 starts_, start_grads, total = [], [], _data_of(start, "dot start")
                 constant = total
@@ -466,7 +505,7 @@ def _source(op: Op) -> str:
         return "\n".join([
             f"def {op.method}(self{''.join(f', {p}=None' for p in params)}):",
             *(f"    {p} = _param({p}, DEFAULT_{p}, '{op} {p}')" for p in params),
-            "    x = self.data",
+            "    x = self._data",
             *_compute(op, ", ".join(["x", *params]), "    "),
             f"    return _with_consts(_node(out, OP, self, {d[0]}), {consts})" if consts
             else f"    return _node(out, OP, self, {d[0]})",
@@ -474,9 +513,9 @@ def _source(op: Op) -> str:
     what = repr(f"'{op}'")
     return "\n".join([
         f"def {op.method}(self, other):",
-        "    a = self.data",
+        "    a = self._data",
         "    if isinstance(other, Value):",
-        "        b = other.data",
+        "        b = other._data",
         *_compute(op, "a, b", "        "),
         f"        return _node(out, OP, (self, other), ({d[0]}, {d[1]}))",
         f"    b = as_float(other, {what})",
@@ -487,7 +526,7 @@ def _source(op: Op) -> str:
         "",
         f"def {_reflected(op.method)}(self, other):",
         f"    a = as_float(other, {what})",
-        "    b = self.data",
+        "    b = self._data",
         *_compute(op, "a, b", "    "),
         f"    node = _node(out, OP_CONSTANT_FIRST, self, {d[1]})",
         "    node._consts = other",
@@ -516,13 +555,29 @@ def _install(op: Op) -> None:
             setattr(Value, name, function)
 
 
+def example(op: Op) -> str:
+    """A call of the op that runs, as its docstring shows it: ``Value(0.5).clamp(-1.0, 1.0)``, ``abs(Value(0.5))``.
+
+    >>> example(BY_NAME["abs"]), example(BY_NAME["clamp"]), example(BY_NAME["maximum"])
+    ('abs(Value(0.5))', 'Value(0.5).clamp(-1.0, 1.0)', 'maximum(Value(0.5), 2.0)')
+    """
+    params = ", ".join(repr(default) if math.isfinite(default) else repr(math.copysign(1.0, default))
+                       for _, default in op.params)
+    if op.symbol_kind == "prefix":
+        return "-Value(0.5)"
+    if op.symbol_kind == "infix":
+        return f"Value(0.5) {op} 2.0"
+    if len(op.operands) == 2:
+        return f"{op.name}(Value(0.5), 2.0)"
+    if op.method.startswith("__"):  # a builtin's hook: abs(v)
+        return f"{op.method.strip('_')}(Value(0.5))"
+    return f"Value(0.5).{op.method}({params})"
+
+
 def _docstring(op: Op) -> str:
     rules = "; ".join(op.rule(k) for k in range(len(op.operands)))
-    example = (f"Value(0.5).{op.method}()" if len(op.operands) == 1 and not op.method.startswith("__")
-               else f"{op.name}(Value(0.5), 2.0)" if op.symbol_kind == "call"
-               else f"Value(0.5) {op} 2.0" if op.symbol_kind == "infix" else "-Value(0.5)")
     return (f"{op.formula()}: {rules}. Defined for {op.domain_text()}.\n\n"
-            f"Generated from the op table (autograd/engine/ops.py); for example ``{example}``.")
+            f"Generated from the op table (autograd/engine/ops.py); for example ``{example(op)}``.")
 
 
 for _op in TABLE:

@@ -420,9 +420,20 @@ def render(root: Value, path: str | os.PathLike, timeout: float = 60.0, **draw_o
     if fmt is None:
         raise ValueError(f"render writes .svg, .png, .pdf or .dot files; got {path.name!r}")
     source = draw(root, **draw_options).source
-    data = source.encode() if fmt == "dot" else run_dot(source, fmt, timeout)
+    try:
+        data = source.encode() if fmt == "dot" else run_dot(source, fmt, timeout)
+    except GraphvizMissingError as error:  # render itself can do without: the graph as Graphviz source
+        raise GraphvizMissingError(f"{error}, or render to a .dot file (Graphviz source) instead") from None
     write_atomically(path, data)
     return path
+
+
+class GraphvizMissingError(RuntimeError):
+    """Graphviz's ``dot`` program is not installed; the message says how to install it."""
+
+
+NO_DOT = ("Graphviz's dot program is not installed: install it with 'apt-get install graphviz' "
+          "(Debian/Ubuntu) or 'brew install graphviz' (macOS)")
 
 
 def run_dot(source: str, fmt: str, timeout: float = 60.0) -> bytes:
@@ -438,13 +449,10 @@ def run_dot(source: str, fmt: str, timeout: float = 60.0) -> bytes:
 
 
 def dot_program() -> str:
-    """The path of Graphviz's ``dot``; a ``RuntimeError`` that says how to install it when it is missing."""
+    """The path of Graphviz's ``dot``; a ``GraphvizMissingError`` that says how to install it when it is missing."""
     exe = shutil.which("dot")
     if exe is None:
-        raise RuntimeError(
-            "Graphviz's dot program is not installed: install it with 'apt-get install graphviz' "
-            "(Debian/Ubuntu) or 'brew install graphviz' (macOS), or write a .dot file instead"
-        )
+        raise GraphvizMissingError(NO_DOT)
     return exe
 
 

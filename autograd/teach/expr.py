@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 import unicodedata
 import warnings
 from collections.abc import Sequence
@@ -87,12 +88,20 @@ def parse_expression(text: str) -> ast.expr:
             warnings.simplefilter("ignore")
             tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as error:
+        implicit = _IMPLICIT_PRODUCT.search(text.strip())
+        if implicit and "literal" in error.msg:  # 2x: Python's "invalid decimal literal"
+            raise ExpressionError(f"write {implicit[1]}*{implicit[2]} for {implicit[0]}: a number times a name "
+                                  "needs *", implicit.start() + 1) from None
         raise ExpressionError(f"syntax error: {error.msg}", error.offset) from None
     except (ValueError, MemoryError, RecursionError) as error:
         raise ExpressionError(f"the expression cannot be parsed: {error}") from None
     for node in ast.walk(tree.body):
         _check(node, text.strip())
     return tree.body
+
+
+# A number written against a name, as on paper: 2x, 0.5w (Python reads no product there).
+_IMPLICIT_PRODUCT = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)([A-Za-z_]\w*)")
 
 
 def _check_nesting(text: str) -> None:
@@ -108,6 +117,11 @@ def _check(node: ast.AST, text: str) -> None:
     if isinstance(node, (ast.operator, ast.unaryop, ast.expr_context)):
         return
     if isinstance(node, ast.BinOp):
+        if isinstance(node.op, ast.BitXor):  # x^2 as on paper or a calculator
+            base, exponent = (f"({_source(side, text)})" if isinstance(side, (ast.BinOp, ast.UnaryOp))
+                              else _source(side, text) for side in (node.left, node.right))
+            power = f"{base}**{exponent}"
+            raise ExpressionError(f"'^' is not a power here: write {power} (** raises to a power)", column)
         if type(node.op) not in _BINARY:
             raise ExpressionError(f"the operator {_source(node, text)!r} is not allowed; use + - * / ** %", column)
     elif isinstance(node, ast.UnaryOp):
