@@ -156,3 +156,23 @@ def test_step_code_at_some_nodes_writes_their_lines_as_the_whole_pass_does():
     some = list(every)[1::2]
     assert step_code(y, some) == {node: every[node] for node in some}
     assert any("+=" in line for node in some for line in every[node])
+
+
+def test_a_constant_exponent_is_written_as_a_student_would():
+    """Issue 22 item 6: x ** 2.0 differentiates to 2.0 * x, in the code and the player's code line."""
+    from autograd.teach.codegen import step_code
+
+    x = Value(3.0, "x")
+    y = x ** 2.0
+    y.label = "y"
+    source = to_python(y, [x])
+    assert "    d_x = d_y * (2.0 * x)  # " in source
+    assert "d_x = d_y * (2.0 * x)" in step_code(y)[y][0]
+    z = x ** 3 + x ** 1 + x ** 0 + x ** 0.5
+    z.label = "z"
+    code = to_python(z, [x])
+    assert "(3.0 * x ** 2.0)" in code and " if " in code  # the square root keeps its branch for |x| < 1
+    assert all(token not in code for token in ("3.0 == 0", "1.0 >= 1", "x ** 1.0)", "(1.0 - 1.0)"))
+    for at in (3.0, 0.25, 1.0):
+        value, (grad,) = run_source(code, "forward_backward", [at])
+        assert grad == pytest.approx(3 * at ** 2 + 1 + 0.5 / math.sqrt(at), rel=1e-12)

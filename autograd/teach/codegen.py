@@ -15,9 +15,11 @@ forward is a Python function, not a table expression): ``to_python`` names the o
 
 from __future__ import annotations
 
+import ast
 import builtins
 import keyword
 import math
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
@@ -239,7 +241,119 @@ def _forward(node: Value, ident: dict[Value, str], live: set[Value]) -> list[str
 
 def _derivative(node: Value, k: int, ident: dict[Value, str], live: set[Value]) -> str:
     """The local derivative on the node's k-th edge as an expression (the table's, at run time)."""
-    return node.op.derivative_code(node, k, lambda arg: _operand(arg, ident, live), ident[node])
+    return _folded(node.op.derivative_code(node, k, lambda arg: _operand(arg, ident, live), ident[node]))
+
+
+def _folded(expression: str) -> str:
+    """The expression with what its constants decide worked out, as a student writes the rule: the
+    table's rule for ``x ** b`` with ``b = 2.0`` is ``2.0 * x``; an expression with nothing to work out
+    is returned as it is.
+
+    >>> _folded("0.0 if 2.0 == 0 else 2.0 * x ** (2.0 - 1.0) if 2.0 >= 1 or not -1.0 < x < 1.0 else 2.0 * (y / x)")
+    '2.0 * x'
+    >>> _folded("1.0 if x > 0 else 0.0")
+    '1.0 if x > 0 else 0.0'
+    """
+    folder = _Fold()
+    tree = folder.visit(ast.parse(expression, mode="eval"))
+    return ast.unparse(tree) if folder.changed else expression
+
+
+_ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+               ast.Pow: operator.pow}
+_COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+            ast.Gt: operator.gt, ast.GtE: operator.ge}
+
+
+def _known(node: ast.AST) -> tuple[bool, object]:
+    """(True, its value) for a number or truth value written out (``2.0``, ``-1.0``, ``True``), else (False, None)."""
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float, bool):
+        return True, node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        known, value = _known(node.operand)
+        return (True, -value) if known and type(value) is not bool else (False, None)  # type: ignore[operator]
+    return False, None
+
+
+def _written(value: object) -> ast.expr:
+    if type(value) is not bool and value < 0:  # type: ignore[operator]
+        return ast.UnaryOp(ast.USub(), ast.Constant(-value))  # type: ignore[operator]
+    return ast.Constant(value)
+
+
+class _Fold(ast.NodeTransformer):
+    """Works out comparisons, conditions and arithmetic of constants; ``v ** 1.0`` is ``v``, ``v ** 0.0`` is 1.0,
+    ``1.0 * v`` is ``v``."""
+
+    def __init__(self) -> None:
+        self.changed = False
+
+    def _done(self, node: ast.expr) -> ast.expr:
+        self.changed = True
+        return node
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
+        self.generic_visit(node)
+        (left_known, left), (right_known, right) = _known(node.left), _known(node.right)
+        compute = _ARITHMETIC.get(type(node.op))
+        if left_known and right_known and compute is not None:
+            try:
+                value = compute(left, right)
+            except (ArithmeticError, ValueError):
+                return node
+            if isinstance(value, (int, float)) and math.isfinite(value):
+                return self._done(_written(float(value)))
+        if isinstance(node.op, ast.Pow) and right_known and right == 1:
+            return self._done(node.left)
+        if isinstance(node.op, ast.Pow) and right_known and right == 0:  # Python's v ** 0.0 is 1.0 for every v
+            return self._done(ast.Constant(1.0))
+        if isinstance(node.op, ast.Mult) and right_known and right == 1:
+            return self._done(node.left)
+        if isinstance(node.op, ast.Mult) and left_known and left == 1:
+            return self._done(node.right)
+        return node
+
+    def visit_Compare(self, node: ast.Compare) -> ast.expr:
+        self.generic_visit(node)
+        sides = [_known(side) for side in (node.left, *node.comparators)]
+        if not all(known for known, _ in sides) or not all(type(op) in _COMPARE for op in node.ops):
+            return node
+        values = [value for _, value in sides]
+        return self._done(ast.Constant(all(_COMPARE[type(op)](a, b)
+                                           for op, a, b in zip(node.ops, values, values[1:]))))
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.expr:
+        self.generic_visit(node)
+        known, value = _known(node.operand)
+        if isinstance(node.op, ast.Not) and known:
+            return self._done(ast.Constant(not value))
+        return node
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.expr:
+        self.generic_visit(node)
+        deciding = isinstance(node.op, ast.Or)  # the truth value that decides an or (False decides an and)
+        kept = []
+        for value in node.values:
+            known, truth = _known(value)
+            if not known:
+                kept.append(value)
+            elif bool(truth) == deciding and not kept:
+                return self._done(ast.Constant(deciding))
+            elif bool(truth) == deciding:
+                kept.append(value)
+                break
+            else:
+                self.changed = True  # a constant that cannot decide: dropped
+        if not kept:
+            return self._done(ast.Constant(not deciding))
+        return kept[0] if len(kept) == 1 else ast.BoolOp(node.op, kept)
+
+    def visit_IfExp(self, node: ast.IfExp) -> ast.expr:
+        self.generic_visit(node)
+        known, truth = _known(node.test)
+        if known:
+            return self._done(node.body if truth else node.orelse)
+        return node
 
 
 def _comment(text: str) -> str:
