@@ -265,19 +265,19 @@ _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, as
             ast.Gt: operator.gt, ast.GtE: operator.ge}
 
 
-def _known(node: ast.AST) -> tuple[bool, object]:
-    """(True, its value) for a number or truth value written out (``2.0``, ``-1.0``, ``True``), else (False, None)."""
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float, bool):
+def _known(node: ast.AST) -> tuple[bool, float]:
+    """(True, its value) for a number or truth value written out (``2.0``, ``-1.0``, ``True``), else (False, 0.0)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):  # bool is an int
         return True, node.value
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         known, value = _known(node.operand)
-        return (True, -value) if known and type(value) is not bool else (False, None)  # type: ignore[operator]
-    return False, None
+        return (True, -value) if known and type(value) is not bool else (False, 0.0)
+    return False, 0.0
 
 
-def _written(value: object) -> ast.expr:
-    if type(value) is not bool and value < 0:  # type: ignore[operator]
-        return ast.UnaryOp(ast.USub(), ast.Constant(-value))  # type: ignore[operator]
+def _written(value: float) -> ast.expr:
+    if type(value) is not bool and value < 0:
+        return ast.UnaryOp(ast.USub(), ast.Constant(-value))
     return ast.Constant(value)
 
 
