@@ -49,3 +49,15 @@ def test_the_worksheet_prints_to_pdf_in_chromium(tmp_path):
 def test_bad_counts_are_refused(tmp_path, capsys):
     assert main(["worksheet", "--count", "0", "--out", str(tmp_path)]) == 2
     assert "--count must be from 1 to 50" in capsys.readouterr().err
+
+
+def test_the_key_has_no_name_line_and_every_part_has_a_name(tmp_path):
+    """Issue 22 item 8: the answer key repeated the Name/Date line; the neuron's pre-activation read v8."""
+    import re
+
+    main(["worksheet", "--count", "5", "--seed", "0", "--out", str(tmp_path)])
+    sheet = (tmp_path / "worksheet.html").read_text()
+    key = (tmp_path / "answers.html").read_text()
+    assert sheet.count("Name: ____") == 1 and "Name:" not in key and "Date:" not in key
+    assert "where n = x1*w1 + x2*w2 + b;" in key and "df/dn" in key
+    assert not re.search(r"\bv\d+\b", sheet + key)  # no auto-name anywhere

@@ -17,6 +17,7 @@ from ..engine.files import write_atomically
 from ..engine.formatting import format_number
 from ..engine.value import Value
 from ..teach.expr import build
+from ..teach.naming import formula, node_names
 from ..teach.quiz import quiz
 from ..teach.trace import explain
 from . import assets
@@ -30,6 +31,13 @@ EXERCISES = (
     ("a shared subexpression", "(x + y) * (x - y) + x", ("x", "y")),
     ("a loss", "(sigmoid(w*x + b) - t)**2", ("w", "x", "b", "t")),
 )
+# Names for the parts of an exercise too long to be named by their formula (else the graph says v8):
+# the label and where the node is, as the parent indices from f down.
+PARTS = {
+    "a neuron": (("n", (0,)),),  # the pre-activation, as the README's neuron calls it
+    "a shared subexpression": (("p", (0,)),),
+    "a loss": (("s", (0, 0)),),
+}
 
 
 @dataclass(frozen=True)
@@ -58,10 +66,18 @@ def exercises(count: int, seed: int) -> list[Exercise]:
 NUMBERS = (-3.0, -2.0, -1.5, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0, 3.0)  # small numbers a learner can multiply
 
 
-def _graph(exercise: Exercise) -> Value:
+def _graph(exercise: Exercise) -> tuple[Value, list[str]]:
+    """The exercise's graph after backward, its long parts labelled; and each part as ``n = x1*w1 + ...``."""
     out, _ = build(exercise.expression, [f"{name}={value}" for name, value in exercise.values])
     out.backward()
-    return out
+    parts = []
+    for label, where in PARTS.get(exercise.level, ()):
+        node = out
+        for k in where:
+            node = node.parents[k]
+        parts.append(f"{label} = {formula(node, node_names(out))}")
+        node.label = label
+    return out, parts
 
 
 def _mistakes_table(root: Value, names: list[str]) -> str:
@@ -82,10 +98,11 @@ def write_worksheet(count: int, seed: int, out: str | Path) -> tuple[Path, Path]
     out.mkdir(parents=True, exist_ok=True)
     sheet, key = [], []
     for k, exercise in enumerate(exercises(count, seed), start=1):
-        root = _graph(exercise)
+        root, parts = _graph(exercise)
         given = ", ".join(f"{name} = {value:g}" for name, value in exercise.values)
+        where = f" where {'; '.join(parts)};" if parts else ""
         head = (f'<section><h2>{k}. {html.escape(exercise.level)}</h2>'
-                f'<p class="expr">f = {html.escape(exercise.expression)}, with {html.escape(given)}</p>')
+                f'<p class="expr">f = {html.escape(exercise.expression)},{html.escape(where)} with {html.escape(given)}</p>')
         blanks = "".join(f"<li>df/d{html.escape(name)} = ____________</li>" for name, _ in exercise.values)
         sheet.append(f'{head}<div class="graph">{svg_text(root, edge_labels="rule", hide_grads=True)}</div>'
                      f'<p>Fill in every grad in the graph, then:</p><ul class="blanks">{blanks}</ul></section>')
@@ -94,8 +111,9 @@ def write_worksheet(count: int, seed: int, out: str | Path) -> tuple[Path, Path]
                    f'{_mistakes_table(root, [name for name, _ in exercise.values])}</section>')
     title = f"Chain-rule worksheet ({count} exercises, seed {seed})"
     paths = (out / "worksheet.html", out / "answers.html")
-    for path, name, body in ((paths[0], title, sheet), (paths[1], f"Answers: {title}", key)):
+    for path, name, body, who in ((paths[0], title, sheet, assets.read("worksheet-name.html")),
+                                  (paths[1], f"Answers: {title}", key, "")):  # the key has no one's name to write
         page = assets.fill(assets.read("worksheet.html"), title=html.escape(name), style=assets.read("worksheet.css"),
-                           body="\n".join(body))
+                           name_line=who, body="\n".join(body))
         write_atomically(path, page.encode())
     return paths
