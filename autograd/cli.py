@@ -90,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     explain_cmd.add_argument("--png", metavar="PATH", help="also draw the graph to a PNG file")
     explain_cmd.add_argument("--html", metavar="PATH", help="also write the step-by-step HTML player")
     explain_cmd.add_argument("--gif", metavar="PATH", help="also write the backward pass as an animated GIF (for slides)")
+    explain_cmd.add_argument("--size", metavar="W,H", help='the picture\'s size in inches, Graphviz\'s "width,height" '
+                             '(! at the end scales up to fill it); a PNG fills a 16:9 screen by default')
+    explain_cmd.add_argument("--dpi", type=float, metavar="N",
+                             help="a PNG's pixels per inch (by default at least 1600 px on its long side)")
+    explain_cmd.add_argument("--scale", type=float, metavar="S", help="multiplies every font and line (default 1)")
     explain_cmd.add_argument("--json", action="store_true", help="print the same as JSON data")
     explain_cmd.add_argument("--tree", action="store_true", help="also print the graph as a text tree (no Graphviz needed)")
     explain_cmd.add_argument("--code", action="store_true",
@@ -182,6 +187,15 @@ def check_options(args: argparse.Namespace) -> None:
             write_target(path)
         except WriteError as error:
             raise UsageError(f"--{option}: {error}") from None
+    if args.size is not None or args.dpi is not None or args.scale is not None:
+        if not (args.svg or args.png):
+            raise UsageError("--size, --dpi and --scale set the size of a picture: give --png PATH or --svg PATH too")
+        from .show.drawing import picture_options  # the library's own checks, before anything prints
+
+        try:
+            picture_options(args.size, args.dpi, args.scale)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
     if args.svg or args.png:  # Graphviz draws them: say it is missing before the explanation prints
         from .show.drawing import NO_DOT, GraphvizMissingError, dot_program
 
@@ -343,10 +357,11 @@ def write_pictures(out: Value, args: argparse.Namespace) -> None:
     from .show.drawing import NO_DOT, GraphvizMissingError, render
     from .show.html_player import write_player
 
-    for path, write in ((args.svg, render), (args.png, render), (args.html, write_player)):
+    sizing = {k: v for k, v in {"size": args.size, "dpi": args.dpi, "scale": args.scale}.items() if v is not None}
+    for path, write, options in ((args.svg, render, sizing), (args.png, render, sizing), (args.html, write_player, {})):
         if path:
             try:
-                write(out, path, digits=args.digits, edge_labels="rule")
+                write(out, path, digits=args.digits, edge_labels="rule", **options)
             except GraphvizMissingError:  # (the library's hint, a .dot file, is no option here)
                 raise GraphvizMissingError(f"{NO_DOT}; without it, --tree prints the graph as text") from None
             print(f"wrote {path}", file=sys.stderr)
@@ -389,7 +404,7 @@ def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     if not (sys.argv[1:] if argv is None else argv):  # a bare chainrule: what can it do?
         parser.print_help()
-        return 0
+        return fail("give a command: explain, quiz, worksheet or ops (the help above says what each does)", None, None)
     try:
         args = parser.parse_args(argv)
     except UsageError as error:

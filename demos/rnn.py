@@ -115,7 +115,7 @@ def main(out: Path, epochs: int = 300, length: int = 12, long_length: int = 20_0
         prediction = model([1.0, -1.0, 1.0, 1.0, -1.0, 1.0])
         prediction.label = "prediction"
         prediction.backward()
-        print(f"wrote {render(prediction, out / 'rnn_unrolled.png', edge_labels='rule', dpi=96)}: six steps "
+        print(f"wrote {render(prediction, out / 'rnn_unrolled.png', edge_labels='rule')}: six steps "
               f"unrolled, {len(topological_order(prediction))} nodes, wrapped into rows for a 16:9 slide")
     return result
 

@@ -95,7 +95,7 @@ def test_paper_notation_gets_the_python_spelling(capsys, expression, says):
 
 def test_a_bare_chainrule_prints_the_help(capsys):
     status, out, err = run_cli(capsys)
-    assert status == 0 and err == ""
+    assert status == 2 and len(err.splitlines()) == 1 and "give a command: explain, quiz" in err
     assert out.startswith("usage: chainrule") and "explain" in out and "worksheet" in out
 
 

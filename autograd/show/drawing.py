@@ -249,11 +249,7 @@ EDGE_LABELS = (False, True, "rule", "number")
 
 def new_digraph(rankdir: str, scale: float, size: str | None, dpi: float | None) -> graphviz.Digraph:
     """An empty picture with the house style: Helvetica, grey edges, every size times ``scale``."""
-    graph_attr = {"rankdir": rankdir, "bgcolor": "white"}
-    if size is not None:
-        graph_attr["size"] = _checked_size(size)
-    if dpi is not None:
-        graph_attr["dpi"] = f"{check_real(dpi, 'dpi', 10, 1200):g}"
+    graph_attr = {"rankdir": rankdir, "bgcolor": "white", **picture_options(size, dpi)}
     return graphviz.Digraph(graph_attr=graph_attr,
                             node_attr={"fontname": "Helvetica", "fontsize": f"{11 * scale:g}", "penwidth": f"{scale:g}"},
                             edge_attr={"color": "#495057", "arrowsize": f"{0.7 * scale:g}", "fontname": "Helvetica",
@@ -392,6 +388,22 @@ def _checked_size(size: str) -> str:
     return size.strip()
 
 
+def picture_options(size: str | None = None, dpi: float | None = None, scale: float | None = None) -> dict[str, str]:
+    """The Graphviz attributes for ``draw``'s ``size``, ``dpi`` and ``scale``, checked; a ValueError says what is accepted.
+
+    >>> picture_options("16,9!", 180)
+    {'size': '16,9!', 'dpi': '180'}
+    """
+    attributes = {}
+    if size is not None:
+        attributes["size"] = _checked_size(size)
+    if dpi is not None:
+        attributes["dpi"] = f"{check_real(dpi, 'dpi', 10, 1200):g}"
+    if scale is not None:
+        check_real(scale, "scale", 0.1, 10)
+    return attributes
+
+
 def _op_label(node: Value, digits: int) -> str:
     """The op node's text: the symbol, with a constant on its side (``* 3``, ``1 -``) or its parameters."""
     params = operands(node)[1]
@@ -402,10 +414,16 @@ def _op_label(node: Value, digits: int) -> str:
     return node.op
 
 
+# A PNG for a projector unless told otherwise: the drawing scaled up to fill a 16:9 screen (16 x 9 inches),
+# at 180 dpi at least 1600 px on its long side (9 in * 180), its text as large as the screen allows.
+PNG_DEFAULTS = {"size": "16,9!", "dpi": 180}
+
+
 def render(root: Value, path: str | os.PathLike, timeout: float = 60.0, **draw_options) -> Path:
     """Draw the graph under ``root`` and write it to ``path``: .svg, .png, .pdf or .dot by suffix.
 
-    The file appears whole or not at all (written beside it, then renamed).
+    The file appears whole or not at all (written beside it, then renamed). A PNG fills a 16:9
+    screen at 180 dpi (``PNG_DEFAULTS``) unless ``size`` or ``dpi`` say otherwise.
 
     >>> import tempfile, os
     >>> from autograd import Value
@@ -419,6 +437,8 @@ def render(root: Value, path: str | os.PathLike, timeout: float = 60.0, **draw_o
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise ValueError(f"render writes .svg, .png, .pdf or .dot files; got {path.name!r}")
+    if fmt == "png" and "size" not in draw_options and "dpi" not in draw_options:
+        draw_options = {**PNG_DEFAULTS, **draw_options}
     source = draw(root, **draw_options).source
     try:
         data = source.encode() if fmt == "dot" else run_dot(source, fmt, timeout)
