@@ -448,8 +448,9 @@ def render(root: Value, path: str | os.PathLike, timeout: float = 60.0, **draw_o
     return path
 
 
-class GraphvizMissingError(RuntimeError):
-    """Graphviz's ``dot`` program is not installed; the message says how to install it."""
+class GraphvizMissingError(RuntimeError, ValueError):
+    """Graphviz's ``dot`` program is not installed; the message says how to install it (a ValueError too,
+    as every error of the project is: what was asked for cannot be drawn here)."""
 
 
 NO_DOT = ("Graphviz's dot program is not installed: install it with 'apt-get install graphviz' "
