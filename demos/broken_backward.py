@@ -19,7 +19,7 @@ from _common import arguments, have_graphviz
 
 from autograd import Value, draw, lab, write_atomically
 from autograd.engine.graph import scratch_grads
-from autograd.show.drawing import run_dot
+from autograd.show.drawing import PNG_DEFAULTS, picture_options, run_dot
 
 
 def residual_neuron() -> Value:
@@ -33,6 +33,7 @@ def residual_neuron() -> Value:
 
 
 def png(picture, path: Path) -> Path:
+    picture.graph_attr.update(picture_options(**PNG_DEFAULTS))  # sized for a projector, as render's PNGs
     write_atomically(path, run_dot(picture.source, "png"))
     return path
 
