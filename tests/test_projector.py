@@ -40,9 +40,9 @@ def test_size_dpi_and_scale_are_the_library_s(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("options, says", [
-    (["--dpi", "5"], "dpi must be a number from 10 to 1200"),
+    (["--dpi", "5"], "dpi must be a finite number from 10 to 1200"),
     (["--size", "big"], 'size is Graphviz\'s "width,height"'),
-    (["--scale", "0"], "scale must be a number from 0.1 to 10"),
+    (["--scale", "0"], "scale must be a finite number from 0.1 to 10"),
     (["--no-picture"], None),
 ])
 def test_bad_sizes_exit_2_in_one_line(tmp_path, capsys, options, says):
