@@ -354,16 +354,13 @@ def write_pictures(out: Value, args: argparse.Namespace) -> None:
     """Draw the pictures asked for (the drawing layer loads only then)."""
     if not any(getattr(args, option) for option, _ in PICTURES):
         return
-    from .show.drawing import NO_DOT, GraphvizMissingError, render
+    from .show.drawing import render
     from .show.html_player import write_player
 
     sizing = {k: v for k, v in {"size": args.size, "dpi": args.dpi, "scale": args.scale}.items() if v is not None}
     for path, write, options in ((args.svg, render, sizing), (args.png, render, sizing), (args.html, write_player, {})):
-        if path:
-            try:
-                write(out, path, digits=args.digits, edge_labels="rule", **options)
-            except GraphvizMissingError:  # (the library's hint, a .dot file, is no option here)
-                raise GraphvizMissingError(f"{NO_DOT}; without it, --tree prints the graph as text") from None
+        if path:  # (a missing dot was said by check_options, before anything printed)
+            write(out, path, digits=args.digits, edge_labels="rule", **options)
             print(f"wrote {path}", file=sys.stderr)
     if args.gif:
         from .show.animate import animate
