@@ -16,7 +16,7 @@ import operator
 import re
 import unicodedata
 import warnings
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from ..engine.ops import ARITIES
 from ..engine.value import CALLABLE, Value
@@ -279,13 +279,24 @@ def parse_inputs(pairs: Sequence[str], wanted: list[str]) -> dict[str, Value]:
         if name in inputs:
             raise ExpressionError(f"{name} is given twice")
         inputs[name] = Value(check_input_value(name, text.strip()), name)
-    missing = [n for n in wanted if n not in inputs]
-    if missing:
-        raise ExpressionError(f"no value for {', '.join(missing)}: add {' '.join(f'{n}=NUMBER' for n in missing)}")
-    unused = [n for n in inputs if n not in wanted]
-    if unused:
-        raise ExpressionError(f"{', '.join(unused)} {'is' if len(unused) == 1 else 'are'} not in the expression")
+    check_names(wanted, inputs)
     return inputs
+
+
+def check_names(wanted: Sequence[str], given: Collection[str], what: str = "value", form: str = "NUMBER",
+                error: type[ValueError] = ExpressionError) -> None:
+    """Every name the expression uses is ``given`` a ``what``, and nothing else is: ``error`` says which.
+
+    >>> check_names(["x", "w"], ["x"])
+    Traceback (most recent call last):
+    autograd.teach.expr.ExpressionError: no value for w: add w=NUMBER
+    """
+    missing = [n for n in wanted if n not in given]
+    if missing:
+        raise error(f"no {what} for {', '.join(missing)}: add {' '.join(f'{n}={form}' for n in missing)}")
+    unused = [n for n in given if n not in wanted]
+    if unused:
+        raise error(f"{', '.join(unused)} {'is' if len(unused) == 1 else 'are'} not in the expression")
 
 
 def build(text: str, pairs: Sequence[str]) -> tuple[Value, dict[str, Value]]:

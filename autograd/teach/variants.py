@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..engine.formatting import format_number
 from ..engine.value import Value
-from .expr import ExpressionError, build, names_in, parse_expression
+from .expr import ExpressionError, build, check_names, names_in, parse_expression
 from .quiz import Quiz, quiz
 
 MAX_STUDENTS = 1000
@@ -115,12 +115,7 @@ def variants(expression: str, ranges: Mapping[str, tuple[float, float]], student
 
 
 def _check_ranges(names: Sequence[str], ranges: Mapping[str, tuple[float, float]]) -> None:
-    missing = [name for name in names if name not in ranges]
-    if missing:
-        raise VariantError(f"no range for {', '.join(missing)}: add {' '.join(f'{n}=LO:HI' for n in missing)}")
-    unused = [name for name in ranges if name not in names]
-    if unused:
-        raise VariantError(f"{', '.join(unused)} {'is' if len(unused) == 1 else 'are'} not in the expression")
+    check_names(names, ranges, what="range", form="LO:HI", error=VariantError)
     for name, (lo, hi) in ranges.items():
         if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi or _grid(lo, hi)[0] > _grid(lo, hi)[1]:
             raise VariantError(f"the range of {name} is empty or not finite: {lo:g}:{hi:g} (write LO:HI with LO <= HI, "
