@@ -9,7 +9,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -346,15 +348,21 @@ def test_in_jupyterlab_next_sends_a_gradient_into_the_page_and_the_kernel_sees_i
                 " && panel.sessionContext.session && panel.sessionContext.session.kernel;"
                 " return !!kernel && kernel.status === 'idle';")
         grads = "return Array.from(document.querySelectorAll('.chainrule-widget text.grad')).map(t => t.textContent)"
-        for attempt in range(3):  # a run command sent while Lab is still settling can be dropped: send it again
-            wait.until(lambda d: d.execute_script(idle))
-            driver.execute_script("window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0;" + run)
-            try:
-                WebDriverWait(driver, 30).until(lambda d: len(d.execute_script(grads)) == 6)  # laid out by Graphviz-WASM
-                break
-            except TimeoutException:
-                if attempt == 2:
-                    raise
+
+        def run_cell(index: int, done: Callable[[Any], bool]) -> None:
+            """Run cell ``index`` until ``done``: a run sent while Lab settles can be dropped, and a cell that
+            reads a trait can run before the page's last change reached the kernel; either way, run it again."""
+            for attempt in range(3):
+                wait.until(lambda d: d.execute_script(idle))
+                driver.execute_script(f"window.jupyterapp.shell.currentWidget.content.activeCellIndex = {index};" + run)
+                try:
+                    WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,)).until(done)
+                    return
+                except TimeoutException:
+                    if attempt == 2:
+                        raise
+
+        run_cell(0, lambda d: len(d.execute_script(grads)) == 6)  # laid out in the page by Graphviz-WASM
         assert driver.execute_script("return document.querySelector('.chainrule-widget .cw-problem').hidden")
         before = driver.execute_script(grads)
         assert sorted(before) == ["grad 1.0"] + ["grad ?"] * 5
@@ -372,17 +380,15 @@ def test_in_jupyterlab_next_sends_a_gradient_into_the_page_and_the_kernel_sees_i
         wait.until(lambda d: "= -1.5" in d.execute_script(sum_text))
         if shots:
             driver.save_screenshot(str(Path(shots) / "widget-jupyterlab.png"))
-        driver.execute_script("window.jupyterapp.shell.currentWidget.content.activeCellIndex = 1;" + run)
         # the kernel has both traits from the page
-        wait.until(lambda d: "kernel sees step 1 selected x" in d.execute_script(
-            "return Array.from(document.querySelectorAll('.jp-OutputArea-output')).map(o => o.textContent).join('|')"))
+        outputs = "return Array.from(document.querySelectorAll('.jp-OutputArea-output')).map(o => o.textContent).join('|')"
+        run_cell(1, lambda d: "kernel sees step 1 selected x" in d.execute_script(outputs))
         # zoomed in, then a new graph from Python: the zoom, the step and the selection stay
         driver.execute_script(click, ".chainrule-widget #zoom-in")
         transform = "return document.querySelector('.chainrule-widget #canvas').style.transform"
         zoomed = driver.execute_script(transform)
-        driver.execute_script("window.jupyterapp.shell.currentWidget.content.activeCellIndex = 2;" + run)
         title = "return document.querySelector('.chainrule-widget h1').textContent"
-        wait.until(lambda d: d.execute_script(title).strip().endswith("through z"))
+        run_cell(2, lambda d: d.execute_script(title).strip().endswith("through z"))
         assert driver.execute_script(transform) == zoomed
         assert "step 1 / 3" in driver.execute_script(counter)
         assert "= -1.5" not in driver.execute_script(sum_text) and "dz/dx" in driver.execute_script(sum_text)
