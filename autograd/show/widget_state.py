@@ -40,9 +40,8 @@ def graph_state(root: Value, digits: int = 4, layout: str | None = None, **draw_
     (1, True, 'dy/dx = 3.0 + 3.0 = 6.0')
     """
     state = player_data(root, digits, layout=layout or page_layout(), **draw_options)
-    state["sums"] = chain_rule_sums(root, digits)
+    state["sums"], state["count"] = _sums_and_count(root, digits)  # "steps" holds the player's step records
     state["index"] = {node["name"]: k for k, node in enumerate(state["nodes"])}
-    state["count"] = step_count(root)  # "steps" holds the player's step records
     return state
 
 
@@ -67,12 +66,19 @@ def chain_rule_sums(root: Value, digits: int = 4) -> dict[int, list[str]]:
     >>> len(sums[0]), sums[0][-1]     # x: two edges, then their sum
     (3, 'dy/dx = 1.0 + 3.0 = 4.0')
     """
+    return _sums_and_count(root, digits)[0]
+
+
+def _sums_and_count(root: Value, digits: int) -> tuple[dict[int, list[str]], int]:
+    """``chain_rule_sums`` and ``step_count`` from one backward pass (the page needs both)."""
     forward = topological_order(root)[::-1]
     index = {node: k for k, node in enumerate(forward)}
     sums: dict[int, list[str]] = {}
     terms: dict[int, list[str]] = {}
+    count = 0
     with scratch_grads(root):
         for step in root.backward_steps(digits=digits):
+            count += 1
             for edge, line in zip(step.edges, str(step).split("\n")):
                 k = index[edge.parent]
                 sums.setdefault(k, []).append(line)
@@ -81,7 +87,7 @@ def chain_rule_sums(root: Value, digits: int = 4) -> dict[int, list[str]]:
             if len(lines) > 1:
                 head = lines[0].split(" += ")[0]
                 lines.append(f"{head} = {' + '.join(terms[k])} = {format_number(forward[k].grad, digits)}")
-    return sums
+    return sums, count
 
 
 def live_state(root: Value, digits: int = 4, layout: str | None = None, **draw_options: Any) -> dict:
